@@ -4,6 +4,6 @@
 
 #include "odla_types.h"
 #include "odla_compute.h"
-#include "odla_ops.h"
+#include <ODLA/odla_ops.h> /* generated from ops/ops.toml */
 
 #endif /* ODLA_H_ */

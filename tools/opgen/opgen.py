@@ -194,7 +194,7 @@ def gen_odla_header(ops):
            " * that is absent is NULL. On invalid arguments the functions return NULL and",
            " * odla_GetLastError() says why.",
            " */",
-           "#ifndef ODLA_OPS_H_", "#define ODLA_OPS_H_", "", '#include "odla_types.h"', "",
+           "#ifndef ODLA_OPS_H_", "#define ODLA_OPS_H_", "", '#include <ODLA/odla_types.h>', "",
            "#ifdef __cplusplus", 'extern "C" {', "#endif", ""]
     for o in ops:
         out.append(f"/** {o['summary']}")

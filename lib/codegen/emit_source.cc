@@ -1,0 +1,248 @@
+// emit_source.cc - the generated model source: builds the ODLA computation once
+// (compile mode, as in the seed) and runs it per call of the entry function.
+//
+// Output is deterministic: it depends only on the CallProgram and the options. The C++
+// form compiles as C++11, the C form as C99, both with -Wall -Werror.
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+
+#include "halo/codegen/elf_object.h"
+#include "halo/codegen/emitter.h"
+
+namespace halo::codegen {
+
+const char* c_element_type(ir::DType t) {
+  switch (t) {
+    case ir::DType::f32: return "float";
+    case ir::DType::f64: return "double";
+    case ir::DType::f16:
+    case ir::DType::bf16:
+    case ir::DType::u16: return "uint16_t";
+    case ir::DType::i8: return "int8_t";
+    case ir::DType::i16: return "int16_t";
+    case ir::DType::i32: return "int32_t";
+    case ir::DType::i64: return "int64_t";
+    case ir::DType::u8:
+    case ir::DType::boolean: return "uint8_t";
+    case ir::DType::u32: return "uint32_t";
+    case ir::DType::u64: return "uint64_t";
+    default: return "void";
+  }
+}
+
+namespace {
+
+const char* odla_element_name(ir::DType t) {
+  static const char* kNames[] = {"ODLA_UNDEFINED", "ODLA_FLOAT32", "ODLA_FLOAT16", "ODLA_BFLOAT16", "ODLA_FLOAT64",
+                                 "ODLA_INT8",      "ODLA_INT16",   "ODLA_INT32",   "ODLA_INT64",    "ODLA_UINT8",
+                                 "ODLA_UINT16",    "ODLA_UINT32",  "ODLA_UINT64",  "ODLA_BOOL"};
+  return kNames[static_cast<int>(t)];
+}
+
+std::string c_string(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 32 || c >= 127) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\%03o", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+std::string dims_list(const std::vector<int64_t>& dims) {
+  std::string s = "{";
+  for (size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
+  return s + "}";
+}
+
+/// The element count as the seed writes it in array parameters: "1 * 784".
+std::string dims_product(const std::vector<int64_t>& dims) {
+  if (dims.empty()) return "1";
+  std::string s;
+  for (size_t i = 0; i < dims.size(); ++i) s += (i ? " * " : "") + std::to_string(dims[i]);
+  return s;
+}
+
+class SourceWriter {
+ public:
+  SourceWriter(const CallProgram& p, const EmitOptions& o) : p_(p), o_(o) {}
+
+  std::string shape(const std::vector<int64_t>& dims) const {
+    std::string body = "{" + std::to_string(dims.size()) + ", " + dims_list(dims) + "}";
+    return (o_.c99 ? "(odla_value_shape)" : "odla_value_shape") + body;
+  }
+  std::string value_type(const ir::TensorType& t) const {
+    std::string body = std::string("{") + odla_element_name(t.dtype) + ", {" + std::to_string(t.dims.size()) + ", " +
+                       dims_list(t.dims) + "}}";
+    return (o_.c99 ? "(odla_value_type)" : "odla_value_type") + body;
+  }
+  std::string id(int slot) const { return "(const odla_value_id)" + c_string(p_.slots[slot].id); }
+  std::string null() const { return o_.c99 ? "NULL" : "nullptr"; }
+
+  std::string float_literal(float f) {
+    if (std::isnan(f)) return uses_math_ = true, "NAN";
+    if (std::isinf(f)) return uses_math_ = true, f > 0 ? "HUGE_VALF" : "-HUGE_VALF";
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(f));
+    std::string s = buf;
+    if (s.find_first_of(".e") == std::string::npos) s += ".0";
+    return s + "f";
+  }
+
+  std::string arg(const CallArg& a, std::string& prelude, int call_index) {
+    switch (a.kind) {
+      case ArgKind::Value: return p_.slots[a.slot].c_name;
+      case ArgKind::Null: return null();
+      case ArgKind::Int: return std::to_string(a.i) + (a.i > INT32_MAX || a.i < INT32_MIN ? "LL" : "");
+      case ArgKind::Bool: return std::to_string(a.i);
+      case ArgKind::Float: return float_literal(a.f);
+      case ArgKind::Shape: return shape(a.ints);
+      case ArgKind::String: return c_string(a.s);
+      case ArgKind::Id: return id(a.slot);
+      case ArgKind::ValueList: {
+        std::string var = "operands_" + std::to_string(call_index);
+        prelude += "  odla_values " + var + ";\n  " + var + ".size = " + std::to_string(a.slots.size()) + ";\n";
+        for (size_t k = 0; k < a.slots.size(); ++k)
+          prelude += "  " + var + ".values[" + std::to_string(k) + "] = " + p_.slots[a.slots[k]].c_name + ";\n";
+        return var;
+      }
+    }
+    return {};
+  }
+
+  std::string build_body() {
+    std::string b;
+    for (size_t ci = 0; ci < p_.calls.size(); ++ci) {
+      const Call& c = p_.calls[ci];
+      const Slot& s = p_.slots[c.slot];
+      switch (c.kind) {
+        case Call::Kind::CreateArgument:
+          b += "  odla_value " + s.c_name + " = odla_CreateArgument(" + value_type(s.type) + ", " + id(c.slot) + ");\n";
+          break;
+        case Call::Kind::CreateConstant:
+          b += "  odla_value " + s.c_name + " = odla_CreateConstant(" + value_type(s.type) + ", " +
+               p_.constants[c.constant].symbol + ", " + id(c.slot) + ");\n";
+          break;
+        case Call::Kind::Op: {
+          std::string prelude, args;
+          for (size_t k = 0; k < c.args.size(); ++k) args += (k ? ", " : "") + arg(c.args[k], prelude, static_cast<int>(ci));
+          b += prelude;
+          b += "  odla_value " + s.c_name + " = " + std::string(sem::op_schema(c.op).odla_function) + "(" + args + ");\n";
+          b += "  if (!" + s.c_name + ") return 0;\n";
+          break;
+        }
+        case Call::Kind::SetOutput:
+          b += "  if (odla_SetValueAsOutput(" + s.c_name + ") != ODLA_SUCCESS) return 0;\n";
+          break;
+      }
+    }
+    return b;
+  }
+
+  std::string source() {
+    const std::string& e = p_.entry;
+    std::string body = build_body();
+    std::string s = "// Generated by HALO from " + o_.model_source + ". Do not edit.\n";
+    s += "// Builds the ODLA computation once (compile mode) and runs it on each call of " + e + "().\n";
+    s += "#include <ODLA/odla.h>\n";
+    if (o_.c99) s += "#include <stddef.h>\n";
+    s += "#include <stdint.h>\n#include <stdio.h>\n";
+    if (uses_math_) s += "#include <math.h>\n";
+    s += "\n#include \"" + o_.header_name + "\"\n\n";
+    s += "// Weights, defined in the data file (model.bin or the C data source).\n";
+    if (!o_.c99) s += "extern \"C\" {\n";
+    for (const auto& c : p_.constants) {
+      const Slot& sl = p_.slots[c.slot];
+      s += "extern const " + std::string(c_element_type(sl.type.dtype)) + " " + c.symbol + "[" +
+           std::to_string(std::max<int64_t>(sl.type.num_elements(), 1)) + "];\n";
+    }
+    if (!o_.c99) s += "}\n";
+    s += "\nstatic odla_computation " + e + "_comp;\nstatic odla_context " + e + "_ctx;\n\n";
+    s += "// Adds every value and operator of the model to the current computation.\n";
+    s += "static int " + e + "_build(void) {\n" + body + "  return 1;\n}\n\n";
+    std::string ext = o_.c99 ? "" : "extern \"C\" ";
+    s += ext + "void " + e + "_init(void) {\n";
+    s += "  if (" + e + "_comp) return;\n";
+    s += "  if (odla_CreateComputation(&" + e + "_comp) != ODLA_SUCCESS || !" + e + "_build() ||\n";
+    s += "      odla_CreateContext(&" + e + "_ctx) != ODLA_SUCCESS)\n";
+    s += "    fprintf(stderr, \"" + e + "_init: %s\\n\", odla_GetLastError());\n}\n\n";
+    s += ext + "void " + e + "_fini(void) {\n";
+    s += "  if (" + e + "_ctx) odla_DestroyContext(" + e + "_ctx);\n";
+    s += "  if (" + e + "_comp) odla_DestroyComputation(" + e + "_comp);\n";
+    s += "  " + e + "_ctx = " + null() + ";\n  " + e + "_comp = " + null() + ";\n}\n\n";
+    s += ext + "void " + e + "(" + params() + ") {\n";
+    s += "  " + e + "_init();\n";
+    for (int in : p_.inputs)
+      s += "  odla_BindToArgumentById(" + id(in) + ", " + param_name(in, false) + ", " + e + "_ctx);\n";
+    for (int out : p_.outputs)
+      s += "  odla_BindToOutputById(" + id(out) + ", " + param_name(out, true) + ", " + e + "_ctx);\n";
+    s += "  if (odla_ExecuteComputation(" + e + "_comp, " + e + "_ctx, ODLA_COMPUTE_INFERENCE, " + null() +
+         ") != ODLA_SUCCESS)\n";
+    s += "    fprintf(stderr, \"" + e + ": %s\\n\", odla_GetLastError());\n}\n";
+    return s;
+  }
+
+  std::string param_name(int slot, bool output) const { return (output ? "out_" : "") + p_.slots[slot].c_name; }
+
+  std::string params() const {
+    std::string s;
+    for (int in : p_.inputs) {
+      const Slot& sl = p_.slots[in];
+      s += (s.empty() ? "" : ", ") + std::string("const ") + c_element_type(sl.type.dtype) + " " + param_name(in, false) +
+           "[" + dims_product(sl.type.dims) + "]";
+    }
+    for (int out : p_.outputs) {
+      const Slot& sl = p_.slots[out];
+      s += (s.empty() ? "" : ", ") + std::string(c_element_type(sl.type.dtype)) + " " + param_name(out, true) + "[" +
+           dims_product(sl.type.dims) + "]";
+    }
+    return s;
+  }
+
+  std::string header() const {
+    const std::string& e = p_.entry;
+    std::string guard = "HALO_" + to_c_identifier(e) + "_H_";
+    for (char& c : guard) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    std::string s = "// Generated by HALO from " + o_.model_source + ". Do not edit.\n";
+    s += "#ifndef " + guard + "\n#define " + guard + "\n\n#include <stdint.h>\n\n";
+    s += "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
+    s += "/* Runs one inference: reads the inputs, writes the outputs (arrays in row-major order).\n";
+    s += " * Calls " + e + "_init() on first use. Calls are not thread-safe: serialize them. */\n";
+    s += "void " + e + "(" + params() + ");\n\n";
+    s += "/* Builds the computation once; later calls do nothing until " + e + "_fini(). */\n";
+    s += "void " + e + "_init(void);\n\n";
+    s += "/* Frees the computation; " + e + "_init() may be called again afterwards. */\n";
+    s += "void " + e + "_fini(void);\n\n";
+    s += "#ifdef __cplusplus\n}\n#endif\n\n#endif  // " + guard + "\n";
+    return s;
+  }
+
+ private:
+  const CallProgram& p_;
+  const EmitOptions& o_;
+  bool uses_math_ = false;
+};
+
+}  // namespace
+
+EmittedFiles emit(const CallProgram& p, const EmitOptions& opts) {
+  EmittedFiles out;
+  SourceWriter w(p, opts);
+  out.source = w.source();
+  out.header = w.header();
+  if (opts.data_as_c)
+    out.data_source = emit_data_source(p, opts);
+  else
+    out.data_object = emit_data_object(p);
+  return out;
+}
+
+}  // namespace halo::codegen

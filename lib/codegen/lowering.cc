@@ -1,0 +1,137 @@
+// lowering.cc - IR function -> CallProgram, driven by each op's ODLA parameter list in
+// the operator table (no per-op code here).
+#include "halo/codegen/lowering.h"
+
+#include <cctype>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace halo::codegen {
+
+std::string to_c_identifier(const std::string& s) {
+  // C and C++ keywords a model may well use as a tensor name.
+  static const std::unordered_set<std::string> kReserved = {
+      "auto", "bool", "break", "case", "char", "class", "const", "continue", "default", "delete", "do",
+      "double", "else", "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "new",
+      "operator", "private", "public", "register", "restrict", "return", "short", "signed", "sizeof",
+      "static", "struct", "switch", "template", "this", "typedef", "union", "unsigned", "void",
+      "volatile", "while", "and", "or", "not", "xor", "namespace", "using", "true", "false", "NULL"};
+  std::string out;
+  for (char c : s) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "v_" + out;
+  if (kReserved.count(out) || out.rfind("odla_", 0) == 0 || out.rfind("__", 0) == 0) out += "_";
+  return out;
+}
+
+namespace {
+
+class Lowering {
+ public:
+  explicit Lowering(std::string entry) { p_.entry = std::move(entry); }
+
+  Expected<CallProgram> run(const ir::Function& f) {
+    for (const auto& a : f.arguments()) {
+      if (!a->type().is_static())
+        return make_error(ErrorKind::Unsupported, "input '" + a->name() + "' has unknown dimensions " +
+                                                      sem::to_string(a->type()) + "; give them with --input-shape or --batch-size");
+      int s = add_slot(a.get());
+      p_.inputs.push_back(s);
+      p_.calls.push_back({Call::Kind::CreateArgument, ir::OpKind::Identity, {}, s, -1});
+    }
+    for (const auto& c : f.constants()) {
+      int s = add_slot(c.get());
+      p_.constants.push_back({s, p_.entry + "_" + p_.slots[s].c_name, c->data().data(), c->data().size()});
+      p_.calls.push_back({Call::Kind::CreateConstant, ir::OpKind::Identity, {}, s,
+                          static_cast<int>(p_.constants.size() - 1)});
+    }
+    for (const auto& inst : f.instructions()) {
+      if (inst->num_results() != 1)
+        return make_error(ErrorKind::Unsupported, "node '" + inst->name() + "': ops with several results are not lowered yet");
+      Call call{Call::Kind::Op, inst->op(), {}, -1, -1};
+      const auto& schema = inst->schema();
+      for (const auto& p : schema.odla_params) {
+        CallArg a;
+        switch (p.kind) {
+          case sem::OdlaParamKind::Operand:
+            if (schema.operands[p.index].variadic) {
+              a.kind = ArgKind::ValueList;
+              for (ir::Value* v : inst->operands()) a.slots.push_back(slot_of(v));
+            } else if (ir::Value* v = inst->operand(p.index)) {
+              a.kind = ArgKind::Value;
+              a.slot = slot_of(v);
+            }
+            break;
+          case sem::OdlaParamKind::Attr: {
+            const auto& as = schema.attrs[p.index];
+            switch (as.type) {
+              case sem::AttrType::Int: a.kind = ArgKind::Int; a.i = inst->attrs().get_int(as.name); break;
+              case sem::AttrType::Bool: a.kind = ArgKind::Bool; a.i = inst->attrs().get_int(as.name) != 0; break;
+              case sem::AttrType::Float:
+                a.kind = ArgKind::Float;
+                a.f = static_cast<float>(inst->attrs().get_float(as.name));
+                break;
+              case sem::AttrType::Ints:
+                a.kind = ArgKind::Shape;
+                a.ints = inst->attrs().get_ints(as.name);
+                if (a.ints.size() > 10)
+                  return make_error(ErrorKind::Unsupported, "node '" + inst->name() + "': attribute '" +
+                                                                std::string(as.name) + "' has more than 10 entries");
+                break;
+              case sem::AttrType::String: a.kind = ArgKind::String; a.s = inst->attrs().get_string(as.name); break;
+              case sem::AttrType::Floats:
+                return make_error(ErrorKind::Unsupported, "node '" + inst->name() + "': float-list attributes cannot be passed to ODLA yet");
+            }
+            break;
+          }
+          case sem::OdlaParamKind::OutputDims:
+            a.kind = ArgKind::Shape;
+            a.ints = inst->result()->type().dims;
+            break;
+          case sem::OdlaParamKind::Id:
+            break;  // filled in below, once the result slot exists
+        }
+        call.args.push_back(std::move(a));
+      }
+      const auto& rt = inst->result()->type();
+      if (!rt.is_static() || rt.rank() > 10)
+        return make_error(ErrorKind::Unsupported, "node '" + inst->name() + "': result type " + sem::to_string(rt) +
+                                                      " is not static or has rank above 10");
+      call.slot = add_slot(inst->result());
+      for (size_t k = 0; k < schema.odla_params.size(); ++k)
+        if (schema.odla_params[k].kind == sem::OdlaParamKind::Id) {
+          call.args[k].kind = ArgKind::Id;
+          call.args[k].slot = call.slot;
+        }
+      p_.calls.push_back(std::move(call));
+    }
+    for (ir::Value* o : f.outputs()) {
+      int s = slot_of(o);
+      p_.outputs.push_back(s);
+      p_.calls.push_back({Call::Kind::SetOutput, ir::OpKind::Identity, {}, s, -1});
+    }
+    return std::move(p_);
+  }
+
+ private:
+  int add_slot(const ir::Value* v) {
+    std::string c = to_c_identifier(v->name());
+    std::string base = c;
+    for (int k = 1; used_.count(c); ++k) c = base + "_" + std::to_string(k);
+    used_.insert(c);
+    p_.slots.push_back({v->name(), c, v->type()});
+    int s = static_cast<int>(p_.slots.size() - 1);
+    index_[v] = s;
+    return s;
+  }
+  int slot_of(const ir::Value* v) const { return index_.at(v); }
+
+  CallProgram p_;
+  std::unordered_map<const ir::Value*, int> index_;
+  std::unordered_set<std::string> used_;
+};
+
+}  // namespace
+
+Expected<CallProgram> lower(const ir::Function& f, const std::string& entry) { return Lowering(entry).run(f); }
+
+}  // namespace halo::codegen

@@ -1,0 +1,360 @@
+// importer.cc - ONNX ModelProto -> HALO IR.
+//
+// The importer reads the model (binary or ONNX's text syntax), checks every node against
+// the mapping table generated from ops/frontends/onnx.toml and reports all unsupported
+// operators at once, then builds the IR node by node: initializers and Constant nodes
+// become constants, graph inputs become arguments (with --batch-size / --input-shape
+// applied), and each node is converted by the generic attribute mapping plus, where the
+// table names one, a hand-written handler (handlers.cc).
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "halo/support/file_io.h"
+#include "onnx/defs/parser.h"
+#include "onnx_context.h"
+#include "tensor_proto.h"
+
+namespace halo::onnx_import {
+namespace {
+
+struct MapEntry {
+  const char* onnx;
+  ir::OpKind ir;
+  const char* ignore;  // comma-separated
+  const char* handler;
+  int64_t min_opset, max_opset;
+};
+
+constexpr MapEntry kMap[] = {
+#define ONNX_OP(NAME, IR, IGNORE, HANDLER, MIN, MAX) {NAME, ir::OpKind::IR, IGNORE, HANDLER, MIN, MAX},
+#include "onnx_op_map.inc"
+#undef ONNX_OP
+};
+
+const MapEntry* find_entry(const std::string& op, int64_t opset) {
+  for (const auto& e : kMap)
+    if (op == e.onnx && opset >= e.min_opset && opset <= e.max_opset) return &e;
+  return nullptr;
+}
+
+bool ignored(const MapEntry& e, const std::string& attr) {
+  std::string_view list = e.ignore;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t end = list.find(',', start);
+    if (end == std::string_view::npos) end = list.size();
+    if (list.substr(start, end - start) == attr) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+const char* attr_type_name(int t) {
+  switch (t) {
+    case onnx::AttributeProto::FLOAT: return "float";
+    case onnx::AttributeProto::INT: return "int";
+    case onnx::AttributeProto::STRING: return "string";
+    case onnx::AttributeProto::INTS: return "ints";
+    case onnx::AttributeProto::FLOATS: return "floats";
+    case onnx::AttributeProto::TENSOR: return "tensor";
+    case onnx::AttributeProto::GRAPH: return "graph";
+    default: return "other";
+  }
+}
+
+// Converts ONNX attributes to IR attributes using the IR schema's types. Attributes the
+// IR op does not have are handed to the handler untouched in `extra` (e.g. auto_pad).
+Status convert_attrs(const NodeContext& ctx, const MapEntry& e, ir::AttrMap& attrs, ir::AttrMap& extra) {
+  const auto& schema = sem::op_schema(e.ir);
+  for (const auto& a : ctx.node.attribute()) {
+    if (ignored(e, a.name())) continue;
+    const sem::AttrSchema* s = nullptr;
+    for (const auto& x : schema.attrs)
+      if (x.name == a.name()) s = &x;
+    sem::AttrValue v;
+    switch (a.type()) {
+      case onnx::AttributeProto::INT: v = static_cast<int64_t>(a.i()); break;
+      case onnx::AttributeProto::FLOAT: v = static_cast<double>(a.f()); break;
+      case onnx::AttributeProto::STRING: v = a.s(); break;
+      case onnx::AttributeProto::INTS: v = std::vector<int64_t>(a.ints().begin(), a.ints().end()); break;
+      case onnx::AttributeProto::FLOATS: v = std::vector<double>(a.floats().begin(), a.floats().end()); break;
+      default:
+        return ctx.error(ErrorKind::Unsupported, "attribute '" + a.name() + "' of type " + attr_type_name(a.type()) +
+                                                     " is not supported");
+    }
+    if (!s) {
+      extra.set(a.name(), std::move(v));
+      continue;
+    }
+    bool ok = false;
+    switch (s->type) {
+      case sem::AttrType::Int:
+      case sem::AttrType::Bool: ok = a.type() == onnx::AttributeProto::INT; break;
+      case sem::AttrType::Float:
+        ok = a.type() == onnx::AttributeProto::FLOAT;
+        if (a.type() == onnx::AttributeProto::INT) ok = true, v = static_cast<double>(a.i());
+        break;
+      case sem::AttrType::Ints: ok = a.type() == onnx::AttributeProto::INTS; break;
+      case sem::AttrType::Floats: ok = a.type() == onnx::AttributeProto::FLOATS; break;
+      case sem::AttrType::String: ok = a.type() == onnx::AttributeProto::STRING; break;
+    }
+    if (!ok)
+      return ctx.error(ErrorKind::Parse, "attribute '" + a.name() + "' has type " + attr_type_name(a.type()));
+    attrs.set(a.name(), std::move(v));
+  }
+  return {};
+}
+
+class Importer {
+ public:
+  Importer(const onnx::ModelProto& m, std::string source, const ImportOptions& opts)
+      : model_(m), source_(std::move(source)), opts_(opts) {}
+
+  Expected<std::unique_ptr<ir::Module>> run() {
+    opset_ = default_opset();
+    if (opset_ < 1) return make_error(ErrorKind::Parse, source_ + ": the model imports no default-domain opset");
+    if (opset_ > kNewestOpset)
+      return make_error(ErrorKind::Unsupported, source_ + ": opset " + std::to_string(opset_) +
+                                                    " is newer than the newest supported (" + std::to_string(kNewestOpset) + ")");
+    const auto& g = model_.graph();
+    HALO_TRY(check_supported(g));
+    auto module = std::make_unique<ir::Module>();
+    module->source = source_;
+    std::string stem = std::filesystem::path(source_).stem().string();
+    auto f = std::make_unique<ir::Function>(stem.empty() ? "model" : stem);
+    f_ = f.get();
+    for (const auto& n : g.node())
+      for (const auto& i : n.input()) ++use_counts_[i];
+    for (const auto& o : g.output()) ++use_counts_[o.name()];
+    HALO_TRY(import_initializers(g));
+    HALO_TRY(import_inputs(g));
+    for (const auto& n : g.node()) HALO_TRY(import_node(n));
+    std::vector<ir::Value*> outs;
+    for (const auto& o : g.output()) {
+      auto it = values_.find(o.name());
+      if (it == values_.end() || !it->second)
+        return make_error(ErrorKind::Parse, source_ + ": graph output '" + o.name() + "' is not produced by any node");
+      outs.push_back(it->second);
+    }
+    if (outs.empty()) return make_error(ErrorKind::Parse, source_ + ": the graph has no outputs");
+    f->set_outputs(outs);
+    module->functions.push_back(std::move(f));
+    return module;
+  }
+
+  static constexpr int64_t kNewestOpset = 23;
+
+ private:
+  int64_t default_opset() const {
+    int64_t v = -1;
+    for (const auto& o : model_.opset_import())
+      if (o.domain().empty() || o.domain() == "ai.onnx") v = o.version();
+    return v;
+  }
+
+  std::string node_name(const onnx::NodeProto& n) const {
+    if (!n.name().empty()) return n.name();
+    for (const auto& o : n.output())
+      if (!o.empty()) return o;
+    return n.op_type();
+  }
+
+  std::string where(const onnx::NodeProto& n) const {
+    return source_ + ": node '" + node_name(n) + "' (" + n.op_type() + ", opset " + std::to_string(opset_) + ")";
+  }
+
+  Status check_supported(const onnx::GraphProto& g) const {
+    std::vector<std::string> bad;
+    for (const auto& n : g.node()) {
+      if (n.op_type() == "Constant" && (n.domain().empty() || n.domain() == "ai.onnx")) continue;
+      if (!n.domain().empty() && n.domain() != "ai.onnx") {
+        bad.push_back("node '" + node_name(n) + "' (" + n.domain() + "::" + n.op_type() + ", opset " +
+                      std::to_string(opset_) + "): operator domain '" + n.domain() + "' is not supported");
+        continue;
+      }
+      if (!find_entry(n.op_type(), opset_))
+        bad.push_back("node '" + node_name(n) + "' (" + n.op_type() + ", opset " + std::to_string(opset_) +
+                      "): unsupported operator");
+    }
+    if (bad.empty()) return {};
+    std::string msg = source_ + ": " + std::to_string(bad.size()) + " unsupported node" + (bad.size() > 1 ? "s" : "") + ":";
+    for (const auto& b : bad) msg += "\n  " + b;
+    return make_error(ErrorKind::Unsupported, msg);
+  }
+
+  Status define(const std::string& name, ir::Value* v) {
+    if (!values_.emplace(name, v).second)
+      return make_error(ErrorKind::Parse, source_ + ": value '" + name + "' is defined more than once");
+    return {};
+  }
+
+  Status import_initializers(const onnx::GraphProto& g) {
+    for (const auto& t : g.initializer()) {
+      auto td = read_tensor(t, source_ + ": initializer '" + t.name() + "'");
+      if (!td) return td.status();
+      if (t.name().empty()) return make_error(ErrorKind::Parse, source_ + ": an initializer has no name");
+      HALO_TRY(define(t.name(), f_->add_constant(t.name(), td->type, td->data)));
+    }
+    return {};
+  }
+
+  Status import_inputs(const onnx::GraphProto& g) {
+    for (const auto& in : g.input()) {
+      if (values_.count(in.name())) continue;  // an initializer listed as input (IR version < 4)
+      const auto& tp = in.type();
+      std::string w = source_ + ": input '" + in.name() + "'";
+      if (!tp.has_tensor_type()) return make_error(ErrorKind::Unsupported, w + " is not a tensor");
+      auto dt = dtype_from_onnx(tp.tensor_type().elem_type());
+      if (!dt) return make_error(ErrorKind::Unsupported, w + " has an unsupported element type");
+      ir::TensorType t{*dt, {}};
+      if (!tp.tensor_type().has_shape())
+        return make_error(ErrorKind::Unsupported, w + " has no shape; give it with --input-shape=" + in.name() + ":DIMS");
+      for (const auto& d : tp.tensor_type().shape().dim())
+        t.dims.push_back(d.has_dim_value() && d.dim_value() >= 0 ? d.dim_value() : sem::kUnknownDim);
+      if (opts_.batch_size > 0 && !t.dims.empty()) t.dims[0] = opts_.batch_size;
+      for (const auto& [name, dims] : opts_.input_shapes)
+        if (name == in.name()) t.dims = dims;
+      if (!t.is_static())
+        return make_error(ErrorKind::Unsupported, w + " has unknown dimensions " + sem::to_string(t) +
+                                                      "; give them with --input-shape=" + in.name() + ":DIMS or --batch-size");
+      HALO_TRY(define(in.name(), f_->add_argument(in.name(), t)));
+    }
+    for (const auto& [name, dims] : opts_.input_shapes) {
+      bool found = false;
+      for (const auto& a : f_->arguments()) found |= a->name() == name;
+      if (!found) return make_error(ErrorKind::Usage, "--input-shape: the model has no input '" + name + "'");
+    }
+    return {};
+  }
+
+  Status import_constant_node(const onnx::NodeProto& n) {
+    std::string w = where(n);
+    if (n.output_size() != 1 || n.attribute_size() != 1)
+      return make_error(ErrorKind::Parse, w + ": expects one output and one attribute");
+    const auto& a = n.attribute(0);
+    TensorData td;
+    auto scalar_or_list = [&](ir::DType dt, const void* src, size_t count, bool list) {
+      td.type = {dt, list ? std::vector<int64_t>{static_cast<int64_t>(count)} : std::vector<int64_t>{}};
+      td.data = std::make_shared<std::vector<uint8_t>>(count * sem::dtype_size(dt));
+      if (count) std::memcpy(td.data->data(), src, td.data->size());
+    };
+    if (a.name() == "value" && a.has_t()) {
+      auto r = read_tensor(a.t(), w);
+      if (!r) return r.status();
+      td = r.take();
+    } else if (a.name() == "value_float") {
+      float v = a.f();
+      scalar_or_list(ir::DType::f32, &v, 1, false);
+    } else if (a.name() == "value_int") {
+      int64_t v = a.i();
+      scalar_or_list(ir::DType::i64, &v, 1, false);
+    } else if (a.name() == "value_floats") {
+      std::vector<float> v(a.floats().begin(), a.floats().end());
+      scalar_or_list(ir::DType::f32, v.data(), v.size(), true);
+    } else if (a.name() == "value_ints") {
+      std::vector<int64_t> v(a.ints().begin(), a.ints().end());
+      scalar_or_list(ir::DType::i64, v.data(), v.size(), true);
+    } else {
+      return make_error(ErrorKind::Unsupported, w + ": attribute '" + a.name() + "' is not supported");
+    }
+    return define(n.output(0), f_->add_constant(n.output(0), td.type, td.data));
+  }
+
+  Status import_node(const onnx::NodeProto& n) {
+    if (n.op_type() == "Constant") return import_constant_node(n);
+    const MapEntry* e = find_entry(n.op_type(), opset_);
+    NodeContext ctx{*f_, n, node_name(n), opset_, where(n), {}, e->ir, {}};
+    ctx.use_counts = &use_counts_;
+    for (const auto& i : n.input()) {
+      if (i.empty()) {
+        ctx.inputs.push_back(nullptr);
+        continue;
+      }
+      auto it = values_.find(i);
+      if (it == values_.end())
+        return ctx.error(ErrorKind::Parse, "input '" + i + "' is not defined by an earlier node, an initializer or a graph input");
+      ctx.inputs.push_back(it->second);
+    }
+    ir::AttrMap extra;
+    HALO_TRY(convert_attrs(ctx, *e, ctx.attrs, extra));
+    for (const auto& [k, v] : extra.entries()) ctx.attrs.set(k, v);  // handlers consume and erase these
+    Expected<std::vector<ir::Value*>> outs = std::vector<ir::Value*>{};
+    if (*e->handler) {
+      Handler h = find_handler(e->handler);
+      if (!h) return ctx.error(ErrorKind::Failure, std::string("internal: no handler '") + e->handler + "'");
+      outs = h(ctx);
+    } else {
+      outs = emit_default(ctx);
+    }
+    if (!outs) return outs.status();
+    for (size_t k = 0; k < static_cast<size_t>(n.output_size()); ++k) {
+      const std::string& name = n.output(static_cast<int>(k));
+      if (name.empty()) continue;
+      ir::Value* v = k < outs->size() ? (*outs)[k] : nullptr;
+      if (!v) {
+        if (use_counts_[name] > 0)
+          return ctx.error(ErrorKind::Unsupported, "output " + std::to_string(k) + " ('" + name + "') is used but not supported");
+        continue;
+      }
+      HALO_TRY(define(name, v));
+    }
+    return {};
+  }
+
+  const onnx::ModelProto& model_;
+  std::string source_;
+  const ImportOptions& opts_;
+  int64_t opset_ = -1;
+  ir::Function* f_ = nullptr;
+  std::unordered_map<std::string, ir::Value*> values_;
+  std::unordered_map<std::string, int> use_counts_;
+};
+
+bool looks_like_text(const uint8_t* data, size_t size) {
+  size_t n = std::min<size_t>(size, 256);
+  if (n == 0) return false;
+  for (size_t i = 0; i < n; ++i) {
+    uint8_t c = data[i];
+    if (c < 9 || (c > 13 && c < 32) || c == 127) return false;
+  }
+  return true;
+}
+
+}  // namespace
+}  // namespace halo::onnx_import
+
+namespace halo {
+using onnx_import::Importer;
+
+Expected<std::unique_ptr<ir::Module>> import_onnx_bytes(const uint8_t* data, size_t size, bool text,
+                                                        const std::string& source, const ImportOptions& opts) {
+  onnx::ModelProto model;
+  if (size == 0) return make_error(ErrorKind::Parse, source + ": the file is empty");
+  if (text) {
+    std::string s(reinterpret_cast<const char*>(data), size);
+    auto st = onnx::OnnxParser::Parse(model, s.c_str());
+    if (!st.IsOK()) return make_error(ErrorKind::Parse, source + ": not valid ONNX text: " + st.ErrorMessage());
+  } else if (size > static_cast<size_t>(INT32_MAX) || !model.ParseFromArray(data, static_cast<int>(size))) {
+    return make_error(ErrorKind::Parse, source + ": not a valid ONNX model (the protobuf does not parse; truncated or another format?)");
+  }
+  if (!model.has_graph() || model.graph().node_size() == 0)
+    return make_error(ErrorKind::Parse, source + ": not a valid ONNX model (no graph or no nodes)");
+  return Importer(model, source, opts).run();
+}
+
+Expected<std::unique_ptr<ir::Module>> import_onnx_file(const std::string& path, const ImportOptions& opts) {
+  auto bytes = read_file(path);
+  if (!bytes) return bytes.status();
+  std::string ext = std::filesystem::path(path).extension().string();
+  bool text = ext == ".onnxtxt" || ext == ".txt";
+  auto m = import_onnx_bytes(bytes->data(), bytes->size(), text, path, opts);
+  // A file that is not binary protobuf but looks like text: try ONNX's text syntax.
+  if (!m && !text && onnx_import::looks_like_text(bytes->data(), bytes->size())) {
+    auto t = import_onnx_bytes(bytes->data(), bytes->size(), true, path, opts);
+    if (t) return t;
+  }
+  return m;
+}
+
+}  // namespace halo

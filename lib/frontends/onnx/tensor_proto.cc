@@ -1,0 +1,97 @@
+// tensor_proto.cc - ONNX TensorProto -> element type, dims and packed bytes.
+//
+// ONNX stores tensor data either as raw little-endian bytes or in typed repeated fields
+// (several element types share int32_data). Every size is checked against the declared
+// shape before anything is allocated, so a small hostile file cannot make us allocate
+// gigabytes.
+#include "tensor_proto.h"
+
+#include <cstring>
+
+namespace halo::onnx_import {
+
+std::optional<ir::DType> dtype_from_onnx(int32_t t) {
+  using T = onnx::TensorProto;
+  switch (t) {
+    case T::FLOAT: return ir::DType::f32;
+    case T::FLOAT16: return ir::DType::f16;
+    case T::BFLOAT16: return ir::DType::bf16;
+    case T::DOUBLE: return ir::DType::f64;
+    case T::INT8: return ir::DType::i8;
+    case T::INT16: return ir::DType::i16;
+    case T::INT32: return ir::DType::i32;
+    case T::INT64: return ir::DType::i64;
+    case T::UINT8: return ir::DType::u8;
+    case T::UINT16: return ir::DType::u16;
+    case T::UINT32: return ir::DType::u32;
+    case T::UINT64: return ir::DType::u64;
+    case T::BOOL: return ir::DType::boolean;
+    default: return std::nullopt;
+  }
+}
+
+namespace {
+
+template <typename Src, typename Dst>
+void pack(const Src& field, std::vector<uint8_t>& out) {
+  out.resize(static_cast<size_t>(field.size()) * sizeof(Dst));
+  for (int i = 0; i < field.size(); ++i) {
+    Dst v = static_cast<Dst>(field.Get(i));
+    std::memcpy(out.data() + static_cast<size_t>(i) * sizeof(Dst), &v, sizeof(Dst));
+  }
+}
+
+}  // namespace
+
+Expected<TensorData> read_tensor(const onnx::TensorProto& t, const std::string& where) {
+  auto fail = [&](const std::string& m) { return make_error(ErrorKind::Parse, where + ": " + m); };
+  auto dt = dtype_from_onnx(t.data_type());
+  if (!dt) {
+    if (t.data_type() == onnx::TensorProto::STRING)
+      return make_error(ErrorKind::Unsupported, where + ": string tensors are not supported");
+    return fail("unsupported tensor element type " + std::to_string(t.data_type()));
+  }
+  TensorData out;
+  out.type.dtype = *dt;
+  for (int64_t d : t.dims()) {
+    if (d < 0) return fail("negative dimension " + std::to_string(d) + " in tensor '" + t.name() + "'");
+    out.type.dims.push_back(d);
+  }
+  int64_t bytes = out.type.num_bytes();
+  if (bytes < 0) return fail("tensor '" + t.name() + "' has an element count that overflows");
+  if (t.data_location() == onnx::TensorProto::EXTERNAL)
+    return make_error(ErrorKind::Unsupported, where + ": tensor '" + t.name() + "' uses external data, which is not supported yet");
+  auto data = std::make_shared<std::vector<uint8_t>>();
+  using T = onnx::TensorProto;
+  if (t.has_raw_data()) {
+    data->assign(t.raw_data().begin(), t.raw_data().end());
+  } else {
+    switch (t.data_type()) {
+      case T::FLOAT: pack<decltype(t.float_data()), float>(t.float_data(), *data); break;
+      case T::DOUBLE: pack<decltype(t.double_data()), double>(t.double_data(), *data); break;
+      case T::INT64: pack<decltype(t.int64_data()), int64_t>(t.int64_data(), *data); break;
+      case T::UINT64:
+      case T::UINT32: {
+        if (t.data_type() == T::UINT64) pack<decltype(t.uint64_data()), uint64_t>(t.uint64_data(), *data);
+        else pack<decltype(t.uint64_data()), uint32_t>(t.uint64_data(), *data);
+        break;
+      }
+      case T::INT32: pack<decltype(t.int32_data()), int32_t>(t.int32_data(), *data); break;
+      case T::INT16: pack<decltype(t.int32_data()), int16_t>(t.int32_data(), *data); break;
+      case T::INT8: pack<decltype(t.int32_data()), int8_t>(t.int32_data(), *data); break;
+      case T::UINT16:
+      case T::FLOAT16:
+      case T::BFLOAT16: pack<decltype(t.int32_data()), uint16_t>(t.int32_data(), *data); break;
+      case T::UINT8:
+      case T::BOOL: pack<decltype(t.int32_data()), uint8_t>(t.int32_data(), *data); break;
+      default: return fail("unsupported tensor element type");
+    }
+  }
+  if (data->size() != static_cast<size_t>(bytes))
+    return fail("tensor '" + t.name() + "' of type " + sem::to_string(out.type) + " needs " + std::to_string(bytes) +
+                " bytes but holds " + std::to_string(data->size()));
+  out.data = std::move(data);
+  return out;
+}
+
+}  // namespace halo::onnx_import
