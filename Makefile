@@ -1,0 +1,58 @@
+# HALO top-level commands. `make demo` and `make test` install what they need first
+# (scripts/setup.sh: Debian packages via apt-get, Python packages into .venv).
+BUILD ?= build
+PREFIX ?= $(CURDIR)/install
+BUILD_TYPE ?= Release
+PY := $(CURDIR)/.venv/bin/python
+MNIST := models/vision/classification/mnist_simple
+DEMO_OUT := $(BUILD)/demo
+
+.PHONY: all setup build install test unit lit e2e demo docs clean help
+
+all: build
+
+help:
+	@echo "make demo     build HALO, compile the MNIST model, run it on the held-out digits"
+	@echo "make test     all tests: unit (gtest), lit/FileCheck, end-to-end vs onnxruntime"
+	@echo "make install  PREFIX=/path: bin/halo, include/ODLA, lib/ODLA/libodla_reference.so"
+	@echo "make docs     refresh docs/generated from the operator table"
+
+setup:
+	@bash scripts/setup.sh
+
+$(BUILD)/build.ninja: | setup
+	cmake -G Ninja -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DPython3_EXECUTABLE=/usr/bin/python3
+
+build: setup $(BUILD)/build.ninja
+	cmake --build $(BUILD)
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+# The seed's workflow, literally, against an installed prefix.
+demo: build
+	cmake --install $(BUILD) --prefix $(DEMO_OUT)/prefix > /dev/null
+	$(DEMO_OUT)/prefix/bin/halo -target cxx $(MNIST)/mnist_simple.onnx -o $(DEMO_OUT)/out/model.cc
+	g++ $(DEMO_OUT)/out/model.cc -I$(DEMO_OUT)/prefix/include -c -o $(DEMO_OUT)/out/model.o
+	g++ $(MNIST)/main.cc -I$(DEMO_OUT)/out -c -o $(DEMO_OUT)/out/main.o
+	g++ -o $(DEMO_OUT)/out/demo $(DEMO_OUT)/out/main.o $(DEMO_OUT)/out/model.o $(DEMO_OUT)/out/model.bin \
+	  -L$(DEMO_OUT)/prefix/lib/ODLA -lodla_reference -Wl,-rpath=$(CURDIR)/$(DEMO_OUT)/prefix/lib/ODLA
+	$(DEMO_OUT)/out/demo $(MNIST)/test_images.bin $(MNIST)/test_labels.bin
+
+unit: build
+	ctest --test-dir $(BUILD) --output-on-failure -j2
+
+lit: build
+	HALO_BUILD_DIR=$(CURDIR)/$(BUILD) $(CURDIR)/.venv/bin/lit -sv tests/lit
+
+e2e: build
+	HALO_BUILD_DIR=$(CURDIR)/$(BUILD) $(PY) -m pytest -q tests/e2e
+
+test: unit lit e2e
+
+docs: build
+	mkdir -p docs/generated
+	cp $(BUILD)/generated/ops.md docs/generated/ops.md
+
+clean:
+	rm -rf $(BUILD) install
