@@ -81,8 +81,9 @@ std::string infer(const OpSchema& s, std::span<const TensorType> in, const AttrM
   }
   for (const auto& t : out) {
     if (t.is_static() && t.num_bytes() < 0) {
-      out.clear();
-      return fail(s.name, "result ", show(t.dims), " is too large");
+      std::string why = fail(s.name, "result ", show(t.dims), " is too large");
+      out.clear();  // `t` dies here, hence the message first
+      return why;
     }
   }
   return {};

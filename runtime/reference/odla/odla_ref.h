@@ -18,9 +18,9 @@
 #include <type_traits>
 #include <vector>
 
-// Not ODLA/odla.h: the library needs no operator prototypes (ops.cc defines them from the
-// generated table), and odla_ops.h lives in another directory of the build tree.
-#include "ODLA/odla_compute.h"
+// The full API, so that the generated definitions in ops.cc are checked against the
+// generated prototypes.
+#include "ODLA/odla.h"
 #include "semantics.h"
 
 namespace odla_ref {
@@ -130,9 +130,12 @@ _odla_value* add_value(_odla_computation& comp, ValueKind kind, halo::sem::Tenso
 // ---- operators (record.cc) ------------------------------------------------------------
 
 /// Entry of every odla_<Op> function. Fills attribute defaults and infers the result
-/// type; then, for operands of a computation, records a node in it, and for standalone
-/// operands (interpret mode) runs the kernel at once and returns a new standalone value.
-/// Returns NULL with the last error set on any problem.
+/// type. With `output_dims`, inferred dims must equal them, except that when inference
+/// cannot run because a required attribute never reaches ODLA (Reshape's "shape"), the
+/// result is output_dims with operand 0's element type. Then, for operands of the
+/// current computation, records a node in it, and for standalone operands (interpret
+/// mode) runs the kernel at once and returns a new standalone value. Returns NULL with
+/// the last error set on any problem.
 odla_value record_op(halo::sem::OpKind kind, std::vector<odla_value> operands,
                      halo::sem::AttrMap attrs, const odla_value_shape* output_dims,
                      odla_value_id id);

@@ -61,7 +61,8 @@ std::string result_type(const OpSchema& schema, const std::vector<odla_value>& o
   std::string why;
   std::vector<TensorType> outs;
   // infer_types expects every attribute, so it cannot run without a required one.
-  if (std::string missing = halo::sem::fill_attr_defaults(schema, attrs); !missing.empty()) {
+  std::string missing = halo::sem::fill_attr_defaults(schema, attrs);
+  if (!missing.empty()) {
     why = "attribute '" + missing + "' is required";
   } else {
     std::vector<TensorType> ins;
@@ -80,7 +81,9 @@ std::string result_type(const OpSchema& schema, const std::vector<odla_value>& o
     if (!why.empty()) {
       // The compiler resolved what the rule could not (e.g. Reshape, whose target shape
       // reaches ODLA only as output_dims): trust it, keeping the data's element type.
-      if (operands.empty() || operands[0] == nullptr) return why;
+      // Any other failure is a real error: accepting output_dims for operands the rule
+      // rejected would let a kernel index past its buffers.
+      if (missing.empty() || operands.empty() || operands[0] == nullptr) return why;
       result = TensorType{operands[0]->type.dtype, std::move(dims)};
     } else {
       if (!dims_match(outs[0].dims, dims))
@@ -105,7 +108,8 @@ odla_value compute_now(const OpSchema& schema, const std::vector<odla_value>& op
   v->storage.resize(static_cast<size_t>(v->type.num_bytes()));
   std::vector<halo::sem::TensorView> ins;
   ins.reserve(operands.size());
-  for (const _odla_value* o : operands) ins.push_back(view_of(o, o ? o->storage.data() : nullptr));
+  for (const _odla_value* o : operands)
+    ins.push_back(view_of(o, o ? o->storage.data() : nullptr));
   halo::sem::TensorView out = view_of(v.get(), v->storage.data());
   if (std::string why = halo::sem::run_kernel(schema.kind, ins, attrs, {&out, 1}); !why.empty())
     return fail_value(std::string(schema.name) + " " + describe(v->id) + ": " + why);
@@ -130,10 +134,14 @@ odla_value record_op(halo::sem::OpKind kind, std::vector<odla_value> operands,
     TensorType type;
     if (std::string why = result_type(schema, operands, attrs, output_dims, type); !why.empty())
       return fail_value(label(as_int) + why);
-    if (owner == nullptr) return compute_now(schema, operands, attrs, std::move(type),
-                                             decode_id(id, as_int));
+    if (owner == nullptr)
+      return compute_now(schema, operands, attrs, std::move(type), decode_id(id, as_int));
+    // Reserve first so that a failed allocation cannot leave a value without its node.
+    // (Doubling, since reserving size + 1 each time would copy quadratically.)
+    if (owner->nodes.size() == owner->nodes.capacity())
+      owner->nodes.reserve(2 * owner->nodes.size() + 16);
     _odla_value* result = add_value(*owner, ValueKind::Node, std::move(type), id);
-    owner->nodes.push_back(Node{kind, {operands.begin(), operands.end()}, std::move(attrs), result});
+    owner->nodes.push_back(Node{kind, std::move(operands), std::move(attrs), result});
     return result;
   });
 }
