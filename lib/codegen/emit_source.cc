@@ -180,28 +180,26 @@ class SourceWriter {
     s += "  " + e + "_ctx = " + null() + ";\n  " + e + "_comp = " + null() + ";\n}\n\n";
     s += ext + "void " + e + "(" + params() + ") {\n";
     s += "  " + e + "_init();\n";
-    for (int in : p_.inputs)
-      s += "  odla_BindToArgumentById(" + id(in) + ", " + param_name(in, false) + ", " + e + "_ctx);\n";
-    for (int out : p_.outputs)
-      s += "  odla_BindToOutputById(" + id(out) + ", " + param_name(out, true) + ", " + e + "_ctx);\n";
+    for (size_t i = 0; i < p_.inputs.size(); ++i)
+      s += "  odla_BindToArgumentById(" + id(p_.inputs[i]) + ", " + p_.input_params[i] + ", " + e + "_ctx);\n";
+    for (size_t i = 0; i < p_.outputs.size(); ++i)
+      s += "  odla_BindToOutputById(" + id(p_.outputs[i]) + ", " + p_.output_params[i] + ", " + e + "_ctx);\n";
     s += "  if (odla_ExecuteComputation(" + e + "_comp, " + e + "_ctx, ODLA_COMPUTE_INFERENCE, " + null() +
          ") != ODLA_SUCCESS)\n";
     s += "    fprintf(stderr, \"" + e + ": %s\\n\", odla_GetLastError());\n}\n";
     return s;
   }
 
-  std::string param_name(int slot, bool output) const { return (output ? "out_" : "") + p_.slots[slot].c_name; }
-
   std::string params() const {
     std::string s;
-    for (int in : p_.inputs) {
-      const Slot& sl = p_.slots[in];
-      s += (s.empty() ? "" : ", ") + std::string("const ") + c_element_type(sl.type.dtype) + " " + param_name(in, false) +
+    for (size_t i = 0; i < p_.inputs.size(); ++i) {
+      const Slot& sl = p_.slots[p_.inputs[i]];
+      s += (s.empty() ? "" : ", ") + std::string("const ") + c_element_type(sl.type.dtype) + " " + p_.input_params[i] +
            "[" + dims_product(sl.type.dims) + "]";
     }
-    for (int out : p_.outputs) {
-      const Slot& sl = p_.slots[out];
-      s += (s.empty() ? "" : ", ") + std::string(c_element_type(sl.type.dtype)) + " " + param_name(out, true) + "[" +
+    for (size_t i = 0; i < p_.outputs.size(); ++i) {
+      const Slot& sl = p_.slots[p_.outputs[i]];
+      s += (s.empty() ? "" : ", ") + std::string(c_element_type(sl.type.dtype)) + " " + p_.output_params[i] + "[" +
            dims_product(sl.type.dims) + "]";
     }
     return s;

@@ -3,6 +3,7 @@
 #include "halo/codegen/lowering.h"
 
 #include <cctype>
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -34,13 +35,15 @@ class Lowering {
       if (!a->type().is_static())
         return make_error(ErrorKind::Unsupported, "input '" + a->name() + "' has unknown dimensions " +
                                                       sem::to_string(a->type()) + "; give them with --input-shape or --batch-size");
+      HALO_TRY(check_type(a.get()));
       int s = add_slot(a.get());
       p_.inputs.push_back(s);
       p_.calls.push_back({Call::Kind::CreateArgument, ir::OpKind::Identity, {}, s, -1});
     }
     for (const auto& c : f.constants()) {
+      HALO_TRY(check_type(c.get()));
       int s = add_slot(c.get());
-      p_.constants.push_back({s, p_.entry + "_" + p_.slots[s].c_name, c->data().data(), c->data().size()});
+      p_.constants.push_back({s, "", c->data().data(), c->data().size()});  // symbol: assign_names()
       p_.calls.push_back({Call::Kind::CreateConstant, ir::OpKind::Identity, {}, s,
                           static_cast<int>(p_.constants.size() - 1)});
     }
@@ -54,6 +57,10 @@ class Lowering {
         switch (p.kind) {
           case sem::OdlaParamKind::Operand:
             if (schema.operands[p.index].variadic) {
+              if (inst->operands().size() > 64)  // ODLA_MAX_OUTPUTS
+                return make_error(ErrorKind::Unsupported, "node '" + inst->name() + "' (" + std::string(schema.name) +
+                                                              ") has " + std::to_string(inst->operands().size()) +
+                                                              " operands; ODLA passes at most 64");
               a.kind = ArgKind::ValueList;
               for (ir::Value* v : inst->operands()) a.slots.push_back(slot_of(v));
             } else if (ir::Value* v = inst->operand(p.index)) {
@@ -92,10 +99,7 @@ class Lowering {
         }
         call.args.push_back(std::move(a));
       }
-      const auto& rt = inst->result()->type();
-      if (!rt.is_static() || rt.rank() > 10)
-        return make_error(ErrorKind::Unsupported, "node '" + inst->name() + "': result type " + sem::to_string(rt) +
-                                                      " is not static or has rank above 10");
+      HALO_TRY(check_type(inst->result()));
       call.slot = add_slot(inst->result());
       for (size_t k = 0; k < schema.odla_params.size(); ++k)
         if (schema.odla_params[k].kind == sem::OdlaParamKind::Id) {
@@ -106,13 +110,59 @@ class Lowering {
     }
     for (ir::Value* o : f.outputs()) {
       int s = slot_of(o);
+      if (std::find(p_.outputs.begin(), p_.outputs.end(), s) != p_.outputs.end())
+        return make_error(ErrorKind::Unsupported, "value '" + o->name() + "' is listed twice as an output");
       p_.outputs.push_back(s);
       p_.calls.push_back({Call::Kind::SetOutput, ir::OpKind::Identity, {}, s, -1});
     }
+    assign_names();
     return std::move(p_);
   }
 
  private:
+  // The generated source has three kinds of names that must not meet: weight symbols
+  // (<entry>_<constant>), locals of the build function (one per value, plus
+  // operands_<n>), and the entry function's parameters and the globals it uses. Locals
+  // hiding a weight symbol would silently pass a value handle as weight data.
+  void assign_names() {
+    const std::string& e = p_.entry;
+    std::unordered_set<std::string> symbols;
+    for (auto& c : p_.constants) {
+      c.symbol = e + "_" + p_.slots[c.slot].c_name;
+      symbols.insert(c.symbol);
+    }
+    std::unordered_set<std::string> globals = {e, e + "_init", e + "_fini", e + "_comp", e + "_ctx", e + "_build",
+                                               "stderr", "fprintf", "main"};
+    auto taken = [&](const std::string& n) {
+      return symbols.count(n) || globals.count(n) || used_.count(n) || n.rfind("operands_", 0) == 0;
+    };
+    for (auto& slot : p_.slots) {
+      if (!symbols.count(slot.c_name) && !globals.count(slot.c_name) && slot.c_name.rfind("operands_", 0) != 0) continue;
+      used_.erase(slot.c_name);
+      std::string base = slot.c_name + "_v";
+      std::string n = base;
+      for (int k = 1; taken(n); ++k) n = base + std::to_string(k);
+      slot.c_name = n;
+      used_.insert(n);
+    }
+    std::unordered_set<std::string> params;
+    auto unique_param = [&](std::string n) {
+      std::string base = n;
+      for (int k = 1; params.count(n) || globals.count(n); ++k) n = base + "_" + std::to_string(k);
+      params.insert(n);
+      return n;
+    };
+    for (int in : p_.inputs) p_.input_params.push_back(unique_param(p_.slots[in].c_name));
+    for (int out : p_.outputs) p_.output_params.push_back(unique_param("out_" + p_.slots[out].c_name));
+  }
+
+  Status check_type(const ir::Value* v) const {
+    if (!v->type().is_static() || v->type().rank() > 10)  // ODLA_MAX_DIMENSION
+      return make_error(ErrorKind::Unsupported, "value '" + v->name() + "' has type " + sem::to_string(v->type()) +
+                                                    "; ODLA needs static shapes of rank 10 or less");
+    return {};
+  }
+
   int add_slot(const ir::Value* v) {
     std::string c = to_c_identifier(v->name());
     std::string base = c;

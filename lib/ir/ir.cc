@@ -96,6 +96,16 @@ void Function::erase(Instruction* inst) {
   insts_.remove_if([&](const auto& p) { return p.get() == inst; });
 }
 
+void Function::set_argument_order(const std::vector<Value*>& order) {
+  std::vector<std::unique_ptr<Value>> sorted;
+  for (Value* v : order)
+    for (auto& a : args_)
+      if (a.get() == v) sorted.push_back(std::move(a));
+  for (auto& a : args_)
+    if (a) sorted.push_back(std::move(a));  // not listed: keep, after the listed ones
+  args_ = std::move(sorted);
+}
+
 void Function::remove_argument(Value* v) {
   std::erase_if(args_, [&](const auto& p) { return p.get() == v; });
 }

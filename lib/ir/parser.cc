@@ -122,10 +122,10 @@ class Parser {
   }
 
   // ---- helpers ----
-  Status error(const std::string& what) const {
-    std::string msg = source_ + ":" + std::to_string(tok_.line) + ":" + std::to_string(tok_.col) + ": " +
-                      (bad_.empty() ? what : bad_);
-    return make_error(ErrorKind::Parse, msg);
+  Status error(const std::string& what) const { return error_at(tok_.line, tok_.col, what); }
+  Status error_at(int line, int col, const std::string& what, ErrorKind kind = ErrorKind::Parse) const {
+    std::string msg = source_ + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + (bad_.empty() ? what : bad_);
+    return make_error(kind, msg);
   }
   bool is(const char* p) const { return tok_.kind == Tok::Punct && tok_.text == p; }
   bool is_ident(const char* w) const { return tok_.kind == Tok::Ident && tok_.text == w; }
@@ -247,44 +247,54 @@ class Parser {
       next();
       return expect(">");
     }
-    std::vector<double> values;
+    // Element texts are kept and converted per element type, so 64-bit integers stay
+    // exact (a double would round them).
+    std::vector<std::string> texts;
+    auto number_text = [&]() -> Status {
+      if (tok_.kind != Tok::Number && !(tok_.kind == Tok::Ident && (tok_.text == "nan" || tok_.text == "inf")))
+        return error("expected a number" + found());
+      texts.push_back(tok_.text);
+      next();
+      return {};
+    };
     if (form == "splat") {
-      auto v = parse_number();
-      if (!v) return v.status();
-      values.assign(static_cast<size_t>(n), *v);
+      HALO_TRY(number_text());
+      texts.resize(static_cast<size_t>(n), texts[0]);
     } else if (form == "dense") {
       HALO_TRY(expect("["));
       while (!is("]")) {
-        auto v = parse_number();
-        if (!v) return v.status();
-        values.push_back(*v);
+        if (texts.size() > static_cast<size_t>(n)) return error("constant has more values than its type " + sem::to_string(t) + " holds");
+        HALO_TRY(number_text());
         if (is(",")) next();
         else if (!is("]")) return error("expected ',' or ']'" + found());
       }
       next();
-      if (values.size() != static_cast<size_t>(n))
-        return error("constant has " + std::to_string(values.size()) + " values but its type " +
+      if (texts.size() != static_cast<size_t>(n))
+        return error("constant has " + std::to_string(texts.size()) + " values but its type " +
                      sem::to_string(t) + " needs " + std::to_string(n));
     } else {
       return error("unknown constant form '" + form + "'");
     }
     HALO_TRY(expect(">"));
     bytes.resize(static_cast<size_t>(n) * esize);
-    for (size_t i = 0; i < values.size(); ++i) {
+    for (size_t i = 0; i < texts.size(); ++i) {
       uint8_t* p = bytes.data() + i * esize;
-      double v = values[i];
+      const char* txt = texts[i].c_str();
+      double v = std::strtod(txt, nullptr);
+      int64_t iv = std::strtoll(txt, nullptr, 10);
+      uint64_t uv = std::strtoull(txt, nullptr, 10);
       auto store = [&](auto x) { std::memcpy(p, &x, sizeof x); };
       switch (t.dtype) {
         case DType::f32: store(static_cast<float>(v)); break;
         case DType::f64: store(v); break;
-        case DType::i8: store(static_cast<int8_t>(v)); break;
-        case DType::i16: store(static_cast<int16_t>(v)); break;
-        case DType::i32: store(static_cast<int32_t>(v)); break;
-        case DType::i64: store(static_cast<int64_t>(v)); break;
-        case DType::u8: store(static_cast<uint8_t>(v)); break;
-        case DType::u16: store(static_cast<uint16_t>(v)); break;
-        case DType::u32: store(static_cast<uint32_t>(v)); break;
-        case DType::u64: store(static_cast<uint64_t>(v)); break;
+        case DType::i8: store(static_cast<int8_t>(iv)); break;
+        case DType::i16: store(static_cast<int16_t>(iv)); break;
+        case DType::i32: store(static_cast<int32_t>(iv)); break;
+        case DType::i64: store(iv); break;
+        case DType::u8: store(static_cast<uint8_t>(uv)); break;
+        case DType::u16: store(static_cast<uint16_t>(uv)); break;
+        case DType::u32: store(static_cast<uint32_t>(uv)); break;
+        case DType::u64: store(uv); break;
         case DType::boolean: store(static_cast<uint8_t>(v != 0)); break;
         default: return error("element type " + std::string(sem::dtype_name(t.dtype)) + " needs hex<> data");
       }
@@ -292,12 +302,14 @@ class Parser {
     return {};
   }
 
-  Status define(const std::string& name, Value* v) {
-    if (!values_.emplace(name, v).second) return error("value '%" + name + "' is defined twice");
+  Status define(const std::string& name, Value* v, int line, int col) {
+    if (!values_.emplace(name, v).second) return error_at(line, col, "value '%" + name + "' is defined twice");
     return {};
   }
+  Status define(const std::string& name, Value* v) { return define(name, v, tok_.line, tok_.col); }
 
   Status parse_instruction(Function& f) {
+    const int line = tok_.line, col = tok_.col;  // errors about the whole instruction point here
     std::vector<std::string> names;
     while (true) {
       if (tok_.kind != Tok::Local) return error("expected a value name" + found());
@@ -314,7 +326,8 @@ class Parser {
       if (!t) return t.status();
       auto bytes = std::make_shared<std::vector<uint8_t>>();
       HALO_TRY(parse_constant_data(*t, *bytes));
-      return define(names[0], f.add_constant(names[0], *t, std::move(bytes)));
+      if (values_.count(names[0])) return error_at(line, col, "value '%" + names[0] + "' is defined twice");
+      return define(names[0], f.add_constant(names[0], *t, std::move(bytes)), line, col);
     }
     if (tok_.kind != Tok::Ident) return error("expected an operator name" + found());
     auto op = sem::op_kind_from_name(tok_.text);
@@ -365,18 +378,19 @@ class Parser {
         next();
       }
     }
-    int line = tok_.line;
+    for (const auto& n : names)
+      if (values_.count(n)) return error_at(line, col, "value '%" + n + "' is defined twice");
     auto inst = create_op(f, *op, operands, std::move(attrs), names[0]);
-    if (!inst) return make_error(inst.status().kind(), source_ + ":" + std::to_string(line) + ": " + inst.message());
+    if (!inst) return error_at(line, col, inst.message(), inst.status().kind());
     Instruction* in = *inst;
     if (names.size() != in->num_results())
-      return error(std::string(in->op_name()) + " defines " + std::to_string(in->num_results()) + " values");
+      return error_at(line, col, std::string(in->op_name()) + " defines " + std::to_string(in->num_results()) + " values");
     for (size_t r = 0; r < names.size(); ++r) {
       in->result(r)->set_name(names[r]);
       if (r < declared.size() && declared[r] != in->result(r)->type())
-        return error("'%" + names[r] + "' is declared " + sem::to_string(declared[r]) + " but infers as " +
-                     sem::to_string(in->result(r)->type()));
-      HALO_TRY(define(names[r], in->result(r)));
+        return error_at(line, col, "'%" + names[r] + "' is declared " + sem::to_string(declared[r]) + " but infers as " +
+                                       sem::to_string(in->result(r)->type()));
+      HALO_TRY(define(names[r], in->result(r), line, col));
     }
     return {};
   }

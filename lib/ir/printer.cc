@@ -99,7 +99,11 @@ void append_constant_data(std::string& out, const Value& c, const PrintOptions& 
     out += "hex<\"\">";
     return;
   }
-  bool printable = !element(bytes.data(), c.type().dtype).empty() || n == 0;
+  if (n == 0) {
+    out += "dense<[]>";
+    return;
+  }
+  bool printable = !element(bytes.data(), c.type().dtype).empty();
   if (!printable) {
     out += "hex<\"";
     static const char* kHex = "0123456789abcdef";

@@ -1,6 +1,8 @@
 // builder.cc - instruction creation: schema checks, defaults and type inference.
 #include "halo/ops/builder.h"
 
+#include <algorithm>
+
 #include "semantics.h"
 
 namespace halo::ir {
@@ -69,6 +71,26 @@ Expected<Instruction*> create_op(Function& f, OpKind op, std::vector<Value*> ope
   for (size_t i = 0; i < types->size(); ++i)
     inst->add_result(i == 0 ? name : name + ":" + std::to_string(i), (*types)[i]);
   return f.add_instruction(std::move(inst), pos);
+}
+
+Status check_supported_dtypes(const Function& f, const std::string& source) {
+  std::string bad;
+  int count = 0;
+  for (const auto& inst : f.instructions()) {
+    const Value* v = inst->operand(0);
+    if (!v) continue;
+    const auto& s = inst->schema();
+    DType t = v->type().dtype;
+    if (std::find(s.dtypes.begin(), s.dtypes.end(), t) != s.dtypes.end()) continue;
+    std::string have;
+    for (DType d : s.dtypes) have += (have.empty() ? "" : " ") + std::string(sem::dtype_name(d));
+    bad += "\n  node '" + inst->name() + "' (" + std::string(s.name) + "): element type " +
+           std::string(sem::dtype_name(t)) + " is not implemented (supported: " + have + ")";
+    ++count;
+  }
+  if (!count) return {};
+  return make_error(ErrorKind::Unsupported, source + ": " + std::to_string(count) + " node" + (count > 1 ? "s" : "") +
+                                                " with unsupported element types:" + bad);
 }
 
 }  // namespace halo::ir

@@ -4,6 +4,8 @@
 //   before: func @m(%x) { %a = Relu(%x)  %b = Tanh(%a)  %c = Sigmoid(%b)  return %c }
 //   after (--inputs=a --outputs=b):
 //           func @m(%a) { %b = Tanh(%a)  return %b }
+//
+// The new arguments come in the order --inputs lists them.
 #include <algorithm>
 
 #include "halo/transforms/pass.h"
@@ -16,6 +18,8 @@ Status cut_graph(ir::Function& f, const PassOptions& opts) {
     for (const auto& n : opts.outputs) {
       ir::Value* v = f.find_value(n);
       if (!v) return make_error(ErrorKind::Usage, "--outputs: the model has no value named '" + n + "'");
+      if (std::find(outs.begin(), outs.end(), v) != outs.end())
+        return make_error(ErrorKind::Usage, "--outputs: '" + n + "' is listed twice");
       outs.push_back(v);
     }
     f.set_outputs(outs);
@@ -25,6 +29,8 @@ Status cut_graph(ir::Function& f, const PassOptions& opts) {
   for (const auto& n : opts.inputs) {
     ir::Value* v = f.find_value(n);
     if (!v) return make_error(ErrorKind::Usage, "--inputs: the model has no value named '" + n + "'");
+    if (std::find(new_args.begin(), new_args.end(), v) != new_args.end())
+      return make_error(ErrorKind::Usage, "--inputs: '" + n + "' is listed twice");
     if (v->is_argument()) {
       new_args.push_back(v);
       continue;
@@ -45,6 +51,7 @@ Status cut_graph(ir::Function& f, const PassOptions& opts) {
     drop.push_back(a.get());
   }
   for (ir::Value* a : drop) f.remove_argument(a);
+  f.set_argument_order(new_args);  // the entry function takes them in the order listed
   return {};
 }
 

@@ -37,6 +37,8 @@ Status run_pipeline(ir::Module& m, const std::vector<std::string>& passes, const
                     const PipelineOptions& popts) {
   std::ostream& log = popts.log ? *popts.log : std::cerr;
   std::vector<std::pair<std::string, double>> times;
+  for (const auto& name : popts.print_ir_after)
+    if (!find_pass(name)) return make_error(ErrorKind::Usage, "--print-ir-after: unknown pass '" + name + "'");
   for (const auto& name : passes) {
     const PassInfo* p = find_pass(name);
     if (!p) return make_error(ErrorKind::Usage, "unknown pass '" + name + "'");

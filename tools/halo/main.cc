@@ -18,6 +18,7 @@
 #include "halo/frontends/frontend.h"
 #include "halo/ir/text.h"
 #include "halo/ir/verifier.h"
+#include "halo/ops/builder.h"
 #include "halo/support/file_io.h"
 #include "halo/transforms/pass.h"
 
@@ -91,9 +92,12 @@ void add_compile_options(CLI::App& app, Options& o) {
       ->check(CLI::IsMember({"onnx"}));
   app.add_option("--batch-size", o.batch_size, "Override dimension 0 (the batch) of every input")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
-  app.add_option("--input-shape", o.input_shapes, "Override an input's shape, e.g. data:1x3x224x224 (repeatable)");
-  app.add_option("--inputs", o.inputs, "Compile from these values on: they become the inputs (repeatable, or comma-separated)");
-  app.add_option("--outputs", o.outputs, "Compile up to these values: they become the outputs (repeatable, or comma-separated)");
+  app.add_option("--input-shape", o.input_shapes, "Override an input's shape, e.g. data:1x3x224x224 (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("--inputs", o.inputs, "Compile from these values on: they become the inputs (repeatable, or comma-separated)")
+      ->allow_extra_args(false);
+  app.add_option("--outputs", o.outputs, "Compile up to these values: they become the outputs (repeatable, or comma-separated)")
+      ->allow_extra_args(false);
   app.add_option("--entry-func-name", o.entry, "Name of the generated functions (default: the model file's stem)");
   app.add_flag("--fuse-conv-bias", o.fuse_conv_bias, "Fold a per-channel Add after Conv into its bias");
   app.add_flag("--fuse-matmul-bias", o.fuse_matmul_bias, "Turn MatMul + Add of a constant into one Gemm");
@@ -107,7 +111,8 @@ void add_compile_options(CLI::App& app, Options& o) {
   app.add_flag("--print-mem-stats", o.print_mem_stats, "Print weights, input/output and peak activation memory");
   app.add_flag("--print-ir", o.print_ir, "Print the final IR to stdout");
   app.add_flag("--print-ir-after-all", o.print_ir_after_all, "Print the IR to stderr after every pass");
-  app.add_option("--print-ir-after", o.print_ir_after, "Print the IR to stderr after the named pass (repeatable)");
+  app.add_option("--print-ir-after", o.print_ir_after, "Print the IR to stderr after the named pass (repeatable)")
+      ->allow_extra_args(false);
   app.add_flag("--verify-each", o.verify_each, "Verify the IR after every pass");
   app.add_flag("--time-passes", o.time_passes, "Print the time each pass took to stderr");
 }
@@ -166,6 +171,7 @@ Expected<std::unique_ptr<ir::Module>> load_and_optimize(const Options& o) {
   pl.time_passes = o.time_passes;
   HALO_TRY(run_pipeline(**m, default_pipeline(o.fuse_conv_bias, o.fuse_matmul_bias), po, pl));
   HALO_TRY(ir::verify(**m));
+  HALO_TRY(ir::check_supported_dtypes(*(*m)->main(), model));
   return m;
 }
 
@@ -273,7 +279,8 @@ int main(int argc, char** argv) {
 
   auto* run_cmd = app.add_subcommand("run", "Run the model in-process on an ODLA runtime library");
   run_cmd->add_option("model", o.models, "Model file")->required();
-  run_cmd->add_option("--input", o.run_inputs, "Raw little-endian data of one input, in input order (repeatable)");
+  run_cmd->add_option("--input", o.run_inputs, "Raw little-endian data of one input, in input order (repeatable)")
+      ->allow_extra_args(false);
   run_cmd->add_option("--output-dir", o.run_output_dir, "Where output_<i>.bin files are written")->required();
   run_cmd->add_option("--runtime", o.runtime, "Runtime name (reference -> libodla_reference.so) or library path");
   add_compile_options(*run_cmd, o);

@@ -31,7 +31,7 @@ struct CallArg {
 /// A value of the program: an argument, a constant or an op result.
 struct Slot {
   std::string id;      ///< the ODLA value id (the IR name)
-  std::string c_name;  ///< a C identifier, unique in the program
+  std::string c_name;  ///< a C identifier, unique in the program (the local variable)
   ir::TensorType type;
 };
 
@@ -56,6 +56,7 @@ struct CallProgram {
   std::vector<Slot> slots;
   std::vector<int> inputs;      ///< argument slots, in order
   std::vector<int> outputs;     ///< output slots, in order
+  std::vector<std::string> input_params, output_params;  ///< entry function parameter names
   std::vector<ConstantData> constants;
   std::vector<Call> calls;
 };

@@ -135,6 +135,8 @@ class Function {
   void replace_all_uses(Value* from, Value* to);
   /// Removes an instruction whose results have no users and are not outputs.
   void erase(Instruction* inst);
+  /// Reorders the arguments: `order` lists each argument exactly once.
+  void set_argument_order(const std::vector<Value*>& order);
   /// Removes arguments/constants by predicate (they must have no users).
   void remove_argument(Value* v);
   void remove_constant(Value* v);

@@ -28,4 +28,10 @@ Status check_schema(OpKind op, const std::vector<Value*>& operands, const AttrMa
 Expected<std::vector<TensorType>> infer_result_types(OpKind op, const std::vector<Value*>& operands,
                                                      const AttrMap& attrs, const std::string& name);
 
+/// Checks every instruction's element type (that of its first operand) against the
+/// element types the op's reference kernel implements (`dtypes` in ops/ops.toml), so an
+/// unsupported type is reported at compile time (exit 4) rather than when the code runs.
+/// All offending nodes are listed.
+Status check_supported_dtypes(const Function& f, const std::string& source);
+
 }  // namespace halo::ir

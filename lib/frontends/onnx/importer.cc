@@ -169,8 +169,11 @@ class Importer {
     for (const auto& n : g.node()) {
       if (n.op_type() == "Constant" && (n.domain().empty() || n.domain() == "ai.onnx")) continue;
       if (!n.domain().empty() && n.domain() != "ai.onnx") {
+        int64_t version = -1;
+        for (const auto& o : model_.opset_import())
+          if (o.domain() == n.domain()) version = o.version();
         bad.push_back("node '" + node_name(n) + "' (" + n.domain() + "::" + n.op_type() + ", opset " +
-                      std::to_string(opset_) + "): operator domain '" + n.domain() + "' is not supported");
+                      std::to_string(version) + "): operator domain '" + n.domain() + "' is not supported");
         continue;
       }
       if (!find_entry(n.op_type(), opset_))
