@@ -83,9 +83,19 @@ Status check_supported_dtypes(const Function& f, const std::string& source) {
     DType t = v->type().dtype;
     if (std::find(s.dtypes.begin(), s.dtypes.end(), t) != s.dtypes.end()) continue;
     std::string have;
-    for (DType d : s.dtypes) have += (have.empty() ? "" : " ") + std::string(sem::dtype_name(d));
-    bad += "\n  node '" + inst->name() + "' (" + std::string(s.name) + "): element type " +
-           std::string(sem::dtype_name(t)) + " is not implemented (supported: " + have + ")";
+    for (DType d : s.dtypes) {
+      if (!have.empty()) have += ' ';
+      have += sem::dtype_name(d);
+    }
+    bad += "\n  node '";
+    bad += inst->name();
+    bad += "' (";
+    bad += s.name;
+    bad += "): element type ";
+    bad += sem::dtype_name(t);
+    bad += " is not implemented (supported: ";
+    bad += have;
+    bad += ")";
     ++count;
   }
   if (!count) return {};

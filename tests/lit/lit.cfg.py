@@ -38,15 +38,18 @@ for tool in ("FileCheck", "not", "count"):
     if not os.path.isfile(os.path.join(llvm_bin, tool)):
         lit_config.fatal("%s not found in %s (apt-get install llvm-14-tools)" % (tool, llvm_bin))
 
-# Optional system tools; tests that need them say `REQUIRES: readelf`.
-if shutil.which("readelf"):
-    config.available_features.add("readelf")
+# Tools some tests need. `make test` installs them, so a missing one is an error, never
+# a silently skipped test.
+if not shutil.which("readelf"):
+    lit_config.fatal("readelf not found (apt-get install binutils)")
+config.available_features.add("readelf")
 
 venv_python = os.path.join(repo_root, ".venv", "bin", "python")
 python = venv_python if os.path.isfile(venv_python) else (shutil.which("python3") or "python3")
 
-if subprocess.run([python, "-c", "import onnx"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0:
-    config.available_features.add("onnx-python")
+if subprocess.run([python, "-c", "import onnx"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode != 0:
+    lit_config.fatal("%s cannot import onnx (run scripts/setup.sh)" % python)
+config.available_features.add("onnx-python")
 
 path = os.pathsep.join([llvm_bin, tools_dir, os.environ.get("PATH", "")])
 config.environment["PATH"] = path
@@ -56,6 +59,9 @@ config.environment["LC_ALL"] = "C"
 # Longest first, so that %halo does not eat the start of %halo-opt.
 config.substitutions.append(("%halo-opt", halo_opt))
 config.substitutions.append(("%halo", halo))
+# Include flags for the ODLA headers as built (hand-written plus generated odla_ops.h).
+config.substitutions.append(("%odla-includes", "-I%s -I%s" % (os.path.join(repo_root, "include"),
+                                                               os.path.join(build_dir, "generated"))))
 config.substitutions.append(("%python", python))
 # Binary .onnx files for tests, from ONNX text (see Inputs/onnx_from_text.py).
 config.substitutions.append(
