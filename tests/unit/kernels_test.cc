@@ -54,8 +54,12 @@ Tensor make(DType dtype, Dims dims, const std::vector<T>& values) {
 }
 
 Tensor f32(Dims dims, const std::vector<float>& v) { return make(DType::f32, std::move(dims), v); }
-Tensor i32(Dims dims, const std::vector<int32_t>& v) { return make(DType::i32, std::move(dims), v); }
-Tensor i64(Dims dims, const std::vector<int64_t>& v) { return make(DType::i64, std::move(dims), v); }
+Tensor i32(Dims dims, const std::vector<int32_t>& v) {
+  return make(DType::i32, std::move(dims), v);
+}
+Tensor i64(Dims dims, const std::vector<int64_t>& v) {
+  return make(DType::i64, std::move(dims), v);
+}
 Tensor absent() { return {}; }
 
 // 0, 1, 2, ... as f32 of the given shape.
@@ -96,7 +100,8 @@ Result run(OpKind kind, std::vector<Tensor> ins, AttrMap a = {}) {
 }
 
 // Only the shape rule.
-std::string infer(OpKind kind, std::vector<TensorType> ins, AttrMap a, std::vector<TensorType>& outs) {
+std::string infer(OpKind kind, std::vector<TensorType> ins, AttrMap a,
+                  std::vector<TensorType>& outs) {
   fill_attr_defaults(op_schema(kind), a);
   return infer_types(kind, ins, a, outs);
 }
@@ -203,8 +208,7 @@ TEST(KernelsBinary, ErrorsOnIncompatibleShapesAndTypes) {
 TEST(KernelsUnary, ReluLeakyReluClip) {
   auto x = [] { return f32({5}, {-2, -0.5f, 0, 0.5f, 3}); };
   expect_near(run(OpKind::Relu, {x()}).f(), {0, 0, 0, 0.5, 3});
-  expect_near(run(OpKind::LeakyRelu, {x()}, attrs({{"alpha", 0.1}})).f(),
-              {-0.2, -0.05, 0, 0.5, 3});
+  expect_near(run(OpKind::LeakyRelu, {x()}, attrs({{"alpha", 0.1}})).f(), {-0.2, -0.05, 0, 0.5, 3});
   expect_near(run(OpKind::LeakyRelu, {x()}).f(), {-0.02, -0.005, 0, 0.5, 3});  // alpha 0.01
   expect_near(run(OpKind::Clip, {x()}, attrs({{"min", -1.0}, {"max", 1.0}})).f(),
               {-1, -0.5, 0, 0.5, 1});
@@ -238,8 +242,8 @@ TEST(KernelsUnary, F64AndIdentityOfIntegers) {
 TEST(KernelsUnary, NanPropagates) {
   float nan = std::numeric_limits<float>::quiet_NaN();
   EXPECT_TRUE(std::isnan(run(OpKind::Relu, {f32({1}, {nan})}).f()[0]));
-  EXPECT_TRUE(std::isnan(
-      run(OpKind::Clip, {f32({1}, {nan})}, attrs({{"min", 0.0}, {"max", 1.0}})).f()[0]));
+  EXPECT_TRUE(
+      std::isnan(run(OpKind::Clip, {f32({1}, {nan})}, attrs({{"min", 0.0}, {"max", 1.0}})).f()[0]));
 }
 
 TEST(KernelsUnary, UnlistedDtypeIsNotImplemented) {
@@ -253,8 +257,8 @@ TEST(KernelsSoftmax, LastAxis) {
   Result r = run(OpKind::Softmax, {f32({2, 3}, {1, 2, 3, 0, 0, 0})});
   ASSERT_EQ(r.error, "");
   double s = std::exp(1.0) + std::exp(2.0) + std::exp(3.0);
-  expect_near(r.f(), {std::exp(1.0) / s, std::exp(2.0) / s, std::exp(3.0) / s, 1 / 3.0,
-                      1 / 3.0, 1 / 3.0});
+  expect_near(r.f(),
+              {std::exp(1.0) / s, std::exp(2.0) / s, std::exp(3.0) / s, 1 / 3.0, 1 / 3.0, 1 / 3.0});
 }
 
 TEST(KernelsSoftmax, NonLastAxisNormalizesColumns) {
@@ -277,15 +281,15 @@ TEST(KernelsSoftmax, LargeInputsDoNotOverflow) {
 }
 
 TEST(KernelsSoftmax, AxisOutOfRange) {
-  expect_error(run(OpKind::Softmax, {iota({2, 3})}, attrs({{"axis", int64_t{2}}})).error,
-               "Softmax", "axis 2");
+  expect_error(run(OpKind::Softmax, {iota({2, 3})}, attrs({{"axis", int64_t{2}}})).error, "Softmax",
+               "axis 2");
 }
 
 // ---- matmul / gemm --------------------------------------------------------------------
 
 // Plain [m,k] x [k,n] product for expected values.
-std::vector<double> naive_matmul(const std::vector<float>& a, const std::vector<float>& b,
-                                 int m, int k, int n) {
+std::vector<double> naive_matmul(const std::vector<float>& a, const std::vector<float>& b, int m,
+                                 int k, int n) {
   std::vector<double> y(m * n, 0.0);
   for (int i = 0; i < m; ++i)
     for (int j = 0; j < n; ++j)
@@ -294,7 +298,8 @@ std::vector<double> naive_matmul(const std::vector<float>& a, const std::vector<
 }
 
 TEST(KernelsMatMul, TwoByThreeTimesThreeByTwo) {
-  Result r = run(OpKind::MatMul, {f32({2, 3}, {1, 2, 3, 4, 5, 6}), f32({3, 2}, {7, 8, 9, 10, 11, 12})});
+  Result r =
+      run(OpKind::MatMul, {f32({2, 3}, {1, 2, 3, 4, 5, 6}), f32({3, 2}, {7, 8, 9, 10, 11, 12})});
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.type().dims, (Dims{2, 2}));
   expect_near(r.f(), {58, 64, 139, 154});  // by hand
@@ -343,7 +348,7 @@ TEST(KernelsMatMul, Errors) {
 
 TEST(KernelsGemm, PlainWithMatrixC) {
   Result r = run(OpKind::Gemm, {f32({2, 3}, {1, 2, 3, 4, 5, 6}), f32({3, 2}, {7, 8, 9, 10, 11, 12}),
-                             f32({2, 2}, {1, 2, 3, 4})});
+                                f32({2, 2}, {1, 2, 3, 4})});
   ASSERT_EQ(r.error, "");
   expect_near(r.f(), {59, 66, 142, 158});
 }
@@ -358,9 +363,12 @@ TEST(KernelsGemm, TransposesAlphaBetaAndBroadcastC) {
   for (int n = 0; n < 4; ++n)
     for (int k = 0; k < 3; ++k) bt[k * 4 + n] = b[n * 3 + k];
   std::vector<double> ab = naive_matmul(at, bt, 2, 3, 4);
-  AttrMap at_attrs = attrs({{"transA", int64_t{1}}, {"transB", int64_t{1}}, {"alpha", 0.5},
-                            {"beta", 2.0}});
-  struct CCase { Dims dims; std::vector<float> v; };
+  AttrMap at_attrs =
+      attrs({{"transA", int64_t{1}}, {"transB", int64_t{1}}, {"alpha", 0.5}, {"beta", 2.0}});
+  struct CCase {
+    Dims dims;
+    std::vector<float> v;
+  };
   for (const CCase& c : {CCase{{}, {3}}, CCase{{4}, {1, 2, 3, 4}}, CCase{{2, 1}, {-1, 1}},
                          CCase{{1, 4}, {0, 1, 0, 1}}}) {
     Result r = run(OpKind::Gemm, {f32({3, 2}, a), f32({4, 3}, b), f32(c.dims, c.v)}, at_attrs);
@@ -369,9 +377,10 @@ TEST(KernelsGemm, TransposesAlphaBetaAndBroadcastC) {
     std::vector<double> want;
     for (int i = 0; i < 2; ++i)
       for (int j = 0; j < 4; ++j) {
-        double cv = c.dims.empty() ? c.v[0]
+        double cv = c.dims.empty()       ? c.v[0]
                     : c.dims.size() == 1 ? c.v[j]
-                    : c.dims[0] == 2 ? c.v[i] : c.v[j];
+                    : c.dims[0] == 2     ? c.v[i]
+                                         : c.v[j];
         want.push_back(0.5 * ab[i * 4 + j] + 2.0 * cv);
       }
     expect_near(r.f(), want);
@@ -380,7 +389,7 @@ TEST(KernelsGemm, TransposesAlphaBetaAndBroadcastC) {
 
 TEST(KernelsGemm, WithoutC) {
   Result r = run(OpKind::Gemm, {f32({1, 2}, {1, 2}), f32({2, 1}, {3, 4}), absent()},
-              attrs({{"alpha", 2.0}}));
+                 attrs({{"alpha", 2.0}}));
   ASSERT_EQ(r.error, "");
   expect_near(r.f(), {22});
   Result r2 = run(OpKind::Gemm, {f32({1, 2}, {1, 2}), f32({2, 1}, {3, 4})});  // C omitted
@@ -401,8 +410,7 @@ TEST(KernelsGemm, Errors) {
 std::vector<double> naive_conv2d(const Tensor& x, const Tensor& w, const std::vector<float>& bias,
                                  int group, Dims pads, Dims strides, Dims dil) {
   const Dims &dx = x.type.dims, &dw = w.type.dims;
-  int64_t N = dx[0], C = dx[1], H = dx[2], W = dx[3], M = dw[0], CG = dw[1], KH = dw[2],
-          KW = dw[3];
+  int64_t N = dx[0], C = dx[1], H = dx[2], W = dx[3], M = dw[0], CG = dw[1], KH = dw[2], KW = dw[3];
   int64_t OH = (H + pads[0] + pads[2] - dil[0] * (KH - 1) - 1) / strides[0] + 1;
   int64_t OW = (W + pads[1] + pads[3] - dil[1] * (KW - 1) - 1) / strides[1] + 1;
   std::vector<float> xv = x.values<float>(), wv = w.values<float>();
@@ -435,8 +443,9 @@ TEST(KernelsConv, ByHand) {
   EXPECT_EQ(r.type().dims, (Dims{1, 1, 2, 2}));
   expect_near(r.f(), {-4, -4, -4, -4});
   // Same with pads 1 and bias 10: corners see one tap.
-  Result p = run(OpKind::Conv, {iota({1, 1, 3, 3}), f32({1, 1, 2, 2}, {1, 0, 0, -1}), f32({1}, {10})},
-              attrs({{"pads", Dims{1, 1, 1, 1}}}));
+  Result p =
+      run(OpKind::Conv, {iota({1, 1, 3, 3}), f32({1, 1, 2, 2}, {1, 0, 0, -1}), f32({1}, {10})},
+          attrs({{"pads", Dims{1, 1, 1, 1}}}));
   ASSERT_EQ(p.error, "");
   EXPECT_EQ(p.type().dims, (Dims{1, 1, 4, 4}));
   expect_near(p.f(), {10, 9, 8, 10, 7, 6, 6, 12, 4, 6, 6, 15, 10, 16, 17, 18});
@@ -447,9 +456,9 @@ TEST(KernelsConv, PadsStridesDilationsGroupsMatchLoops) {
   Tensor w = iota({6, 2, 3, 2}, -0.05f);
   std::vector<float> bias = {1, -1, 0.5f, 0, 2, -2};
   Dims pads = {1, 2, 0, 1}, strides = {2, 1}, dil = {1, 2};
-  Result r = run(OpKind::Conv, {x, w, f32({6}, bias)},
-              attrs({{"group", int64_t{2}}, {"pads", pads}, {"strides", strides},
-                     {"dilations", dil}}));
+  Result r =
+      run(OpKind::Conv, {x, w, f32({6}, bias)},
+          attrs({{"group", int64_t{2}}, {"pads", pads}, {"strides", strides}, {"dilations", dil}}));
   ASSERT_EQ(r.error, "");
   // H: (6+1+0-3)/2+1 = 3; W: (5+2+1-2-1)/1+1 = 6.
   EXPECT_EQ(r.type().dims, (Dims{2, 6, 3, 6}));
@@ -461,25 +470,30 @@ TEST(KernelsConv, MatchesOnnxRuntime) {
   // [2,2,3,3], B = [0.5,-1], group 2, pads [1,0,1,2], strides [2,1], dilations [1,2].
   std::vector<float> wv(36);
   for (int i = 0; i < 36; ++i) wv[i] = float(i % 7 - 3);
-  Result r = run(OpKind::Conv, {iota({1, 4, 5, 5}, 0.1f), f32({2, 2, 3, 3}, wv), f32({2}, {0.5f, -1})},
-              attrs({{"group", int64_t{2}}, {"pads", Dims{1, 0, 1, 2}}, {"strides", Dims{2, 1}},
-                     {"dilations", Dims{1, 2}}}));
+  Result r =
+      run(OpKind::Conv, {iota({1, 4, 5, 5}, 0.1f), f32({2, 2, 3, 3}, wv), f32({2}, {0.5f, -1})},
+          attrs({{"group", int64_t{2}},
+                 {"pads", Dims{1, 0, 1, 2}},
+                 {"strides", Dims{2, 1}},
+                 {"dilations", Dims{1, 2}}}));
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.type().dims, (Dims{1, 2, 3, 3}));
-  expect_near(r.f(), {-5.7, 4.3, 4.6, -9.1, 0.8, 0.5, 6.5, 13.9, 13.9, 1.5, 12.4, 12.4, 17.7,
-                      29.0, 29.3, -22.2, -26.9, -27.2},
+  expect_near(r.f(),
+              {-5.7, 4.3, 4.6, -9.1, 0.8, 0.5, 6.5, 13.9, 13.9, 1.5, 12.4, 12.4, 17.7, 29.0, 29.3,
+               -22.2, -26.9, -27.2},
               1e-5);
 }
 
 TEST(KernelsConv, OneAndThreeSpatialDims) {
   // 1-D: x = [1,2,3,4,5], w = [1,1,1], pads [1,1], stride 2 -> sums of 3-windows.
   Result r1 = run(OpKind::Conv, {f32({1, 1, 5}, {1, 2, 3, 4, 5}), f32({1, 1, 3}, {1, 1, 1})},
-               attrs({{"pads", Dims{1, 1}}, {"strides", Dims{2}}}));
+                  attrs({{"pads", Dims{1, 1}}, {"strides", Dims{2}}}));
   ASSERT_EQ(r1.error, "");
   EXPECT_EQ(r1.type().dims, (Dims{1, 1, 3}));
   expect_near(r1.f(), {3, 9, 9});
   // 3-D: 2x2x2 all-ones kernel over iota 2x3x3 with two input channels -> sums of cubes.
-  Result r3 = run(OpKind::Conv, {iota({1, 2, 2, 3, 3}), f32({1, 2, 2, 2, 2}, std::vector<float>(16, 1))});
+  Result r3 =
+      run(OpKind::Conv, {iota({1, 2, 2, 3, 3}), f32({1, 2, 2, 2, 2}, std::vector<float>(16, 1))});
   ASSERT_EQ(r3.error, "");
   EXPECT_EQ(r3.type().dims, (Dims{1, 1, 1, 2, 2}));
   std::vector<double> want;
@@ -498,18 +512,18 @@ TEST(KernelsConv, OneAndThreeSpatialDims) {
 TEST(KernelsConv, Errors) {
   expect_error(run(OpKind::Conv, {iota({1, 3, 4, 4}), iota({2, 2, 1, 1})}).error, "Conv",
                "X has 3 channels");
-  expect_error(run(OpKind::Conv, {iota({1, 4, 4, 4}), iota({3, 2, 1, 1})},
-                   attrs({{"group", int64_t{2}}}))
-                   .error,
-               "Conv", "not divisible by group 2");
+  expect_error(
+      run(OpKind::Conv, {iota({1, 4, 4, 4}), iota({3, 2, 1, 1})}, attrs({{"group", int64_t{2}}}))
+          .error,
+      "Conv", "not divisible by group 2");
   expect_error(run(OpKind::Conv, {iota({1, 1, 2, 2}), iota({1, 1, 3, 3})}).error, "Conv",
                "exceeds padded input");
-  expect_error(run(OpKind::Conv, {iota({1, 1, 4, 4}), iota({1, 1, 1, 1})},
-                   attrs({{"strides", Dims{1}}}))
-                   .error,
-               "Conv", "strides");
-  expect_error(run(OpKind::Conv, {iota({1, 1, 4, 4}), iota({1, 1, 1, 1}), iota({2})}).error,
-               "Conv", "B must have shape");
+  expect_error(
+      run(OpKind::Conv, {iota({1, 1, 4, 4}), iota({1, 1, 1, 1})}, attrs({{"strides", Dims{1}}}))
+          .error,
+      "Conv", "strides");
+  expect_error(run(OpKind::Conv, {iota({1, 1, 4, 4}), iota({1, 1, 1, 1}), iota({2})}).error, "Conv",
+               "B must have shape");
   expect_error(run(OpKind::Conv, {iota({4, 4}), iota({1, 1})}).error, "Conv", "rank");
   EXPECT_EQ(run(OpKind::Conv, {make<double>(DType::f64, {1, 1, 1}, {1}),
                                make<double>(DType::f64, {1, 1, 1}, {1})})
@@ -522,17 +536,22 @@ TEST(KernelsConv, Errors) {
 TEST(KernelsPool, MaxPoolPlainCeilAndDilated) {
   // Values from onnxruntime 1.23 (and onnx.reference), X = 1..16 as [1,1,4,4].
   Tensor x = f32({1, 1, 4, 4}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
-  expect_near(run(OpKind::MaxPool, {x}, attrs({{"kernel_shape", Dims{2, 2}}, {"strides", Dims{2, 2}}})).f(),
-              {6, 8, 14, 16});
-  Result ceil = run(OpKind::MaxPool, {x}, attrs({{"kernel_shape", Dims{3, 3}}, {"strides", Dims{2, 2}},
-                                              {"ceil_mode", int64_t{1}}}));
+  expect_near(
+      run(OpKind::MaxPool, {x}, attrs({{"kernel_shape", Dims{2, 2}}, {"strides", Dims{2, 2}}})).f(),
+      {6, 8, 14, 16});
+  Result ceil = run(
+      OpKind::MaxPool, {x},
+      attrs({{"kernel_shape", Dims{3, 3}}, {"strides", Dims{2, 2}}, {"ceil_mode", int64_t{1}}}));
   EXPECT_EQ(ceil.type().dims, (Dims{1, 1, 2, 2}));
   expect_near(ceil.f(), {11, 12, 15, 16});
-  Result floor = run(OpKind::MaxPool, {x}, attrs({{"kernel_shape", Dims{3, 3}}, {"strides", Dims{2, 2}}}));
+  Result floor =
+      run(OpKind::MaxPool, {x}, attrs({{"kernel_shape", Dims{3, 3}}, {"strides", Dims{2, 2}}}));
   EXPECT_EQ(floor.type().dims, (Dims{1, 1, 1, 1}));
   expect_near(floor.f(), {11});
-  expect_near(run(OpKind::MaxPool, {x}, attrs({{"kernel_shape", Dims{2, 2}}, {"dilations", Dims{2, 2}}})).f(),
-              {11, 12, 15, 16});
+  expect_near(
+      run(OpKind::MaxPool, {x}, attrs({{"kernel_shape", Dims{2, 2}}, {"dilations", Dims{2, 2}}}))
+          .f(),
+      {11, 12, 15, 16});
 }
 
 TEST(KernelsPool, MaxPoolPaddingNeverWins) {
@@ -540,7 +559,7 @@ TEST(KernelsPool, MaxPoolPaddingNeverWins) {
   std::vector<float> neg(9);
   for (int i = 0; i < 9; ++i) neg[i] = -float(i + 1);
   Result r = run(OpKind::MaxPool, {f32({1, 1, 3, 3}, neg)},
-              attrs({{"kernel_shape", Dims{2, 2}}, {"pads", Dims{1, 1, 1, 1}}}));
+                 attrs({{"kernel_shape", Dims{2, 2}}, {"pads", Dims{1, 1, 1, 1}}}));
   ASSERT_EQ(r.error, "");
   expect_near(r.f(), {-1, -1, -2, -3, -1, -1, -2, -3, -4, -4, -5, -6, -7, -7, -8, -9});
 }
@@ -549,8 +568,10 @@ TEST(KernelsPool, CeilModeDropsWindowStartingInEndPadding) {
   // in 4, kernel 2, stride 2, pads [0,1]: ceil((4+1-2)/2)+1 = 3, but the third window
   // would start at 4, inside the end padding, so ONNX drops it (onnxruntime: [2, 4]).
   Result r = run(OpKind::MaxPool, {f32({1, 1, 4}, {1, 2, 3, 4})},
-              attrs({{"kernel_shape", Dims{2}}, {"strides", Dims{2}}, {"pads", Dims{0, 1}},
-                     {"ceil_mode", int64_t{1}}}));
+                 attrs({{"kernel_shape", Dims{2}},
+                        {"strides", Dims{2}},
+                        {"pads", Dims{0, 1}},
+                        {"ceil_mode", int64_t{1}}}));
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.type().dims, (Dims{1, 1, 2}));
   expect_near(r.f(), {2, 4});
@@ -571,8 +592,10 @@ TEST(KernelsPool, AveragePoolCountIncludePad) {
 TEST(KernelsPool, AveragePoolCeilMode) {
   // From onnxruntime 1.23. Kernel 3x3, stride 2, pads 1, ceil_mode: 2x2 windows.
   Tensor x = f32({1, 1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
-  AttrMap a = attrs({{"kernel_shape", Dims{3, 3}}, {"strides", Dims{2, 2}},
-                     {"pads", Dims{1, 1, 1, 1}}, {"ceil_mode", int64_t{1}},
+  AttrMap a = attrs({{"kernel_shape", Dims{3, 3}},
+                     {"strides", Dims{2, 2}},
+                     {"pads", Dims{1, 1, 1, 1}},
+                     {"ceil_mode", int64_t{1}},
                      {"count_include_pad", int64_t{1}}});
   expect_near(run(OpKind::AveragePool, {x}, a).f(), {12 / 9.0, 16 / 9.0, 24 / 9.0, 28 / 9.0});
   a.set("count_include_pad", int64_t{0});
@@ -581,8 +604,10 @@ TEST(KernelsPool, AveragePoolCeilMode) {
   // padding, so it is never counted, whatever count_include_pad says -> [1.5, 3.5, 5].
   for (int64_t include : {0, 1}) {
     Result r = run(OpKind::AveragePool, {f32({1, 1, 5}, {1, 2, 3, 4, 5})},
-                attrs({{"kernel_shape", Dims{2}}, {"strides", Dims{2}}, {"ceil_mode", int64_t{1}},
-                       {"count_include_pad", include}}));
+                   attrs({{"kernel_shape", Dims{2}},
+                          {"strides", Dims{2}},
+                          {"ceil_mode", int64_t{1}},
+                          {"count_include_pad", include}}));
     ASSERT_EQ(r.error, "");
     EXPECT_EQ(r.type().dims, (Dims{1, 1, 3}));
     expect_near(r.f(), {1.5, 3.5, 5});
@@ -619,8 +644,8 @@ TEST(KernelsBatchNorm, MatchesFormula) {
                      var = {1, 4, 0.25f};
   double eps = 1e-3;
   Result r = run(OpKind::BatchNormalization,
-              {x, f32({3}, scale), f32({3}, bias), f32({3}, mean), f32({3}, var)},
-              attrs({{"epsilon", eps}}));
+                 {x, f32({3}, scale), f32({3}, bias), f32({3}, mean), f32({3}, var)},
+                 attrs({{"epsilon", eps}}));
   ASSERT_EQ(r.error, "");
   std::vector<double> want;
   std::vector<float> xv = x.values<float>();
@@ -633,10 +658,10 @@ TEST(KernelsBatchNorm, MatchesFormula) {
 }
 
 TEST(KernelsBatchNorm, OperandShapeMismatch) {
-  expect_error(run(OpKind::BatchNormalization,
-                   {iota({1, 3, 2}), iota({3}), iota({3}), iota({2}), iota({3})})
-                   .error,
-               "BatchNormalization", "mean");
+  expect_error(
+      run(OpKind::BatchNormalization, {iota({1, 3, 2}), iota({3}), iota({3}), iota({2}), iota({3})})
+          .error,
+      "BatchNormalization", "mean");
 }
 
 // ---- layout ---------------------------------------------------------------------------
@@ -659,8 +684,8 @@ TEST(KernelsLayout, ReshapeErrors) {
                "Reshape", "more than one -1");
   expect_error(run(OpKind::Reshape, {iota({2, 3})}, attrs({{"shape", Dims{-1, 4}}})).error,
                "Reshape", "cannot reshape");
-  expect_error(run(OpKind::Reshape, {iota({6})}, attrs({{"shape", Dims{0, 0}}})).error,
-               "Reshape", "is 0");
+  expect_error(run(OpKind::Reshape, {iota({6})}, attrs({{"shape", Dims{0, 0}}})).error, "Reshape",
+               "is 0");
 }
 
 TEST(KernelsLayout, ReshapeWithoutShapeUsesCallerResult) {
@@ -697,21 +722,23 @@ TEST(KernelsLayout, TransposeWithPermAndDefault) {
 }
 
 TEST(KernelsLayout, ConcatOnAxisOne) {
-  Result r = run(OpKind::Concat, {f32({2, 1}, {1, 2}), f32({2, 2}, {3, 4, 5, 6}), f32({2, 1}, {7, 8})},
-              attrs({{"axis", int64_t{1}}}));
+  Result r =
+      run(OpKind::Concat, {f32({2, 1}, {1, 2}), f32({2, 2}, {3, 4, 5, 6}), f32({2, 1}, {7, 8})},
+          attrs({{"axis", int64_t{1}}}));
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.type().dims, (Dims{2, 4}));
   expect_near(r.f(), {1, 3, 4, 7, 2, 5, 6, 8});
   Result neg = run(OpKind::Concat, {i64({1, 2}, {1, 2}), i64({2, 2}, {3, 4, 5, 6})},
-                attrs({{"axis", int64_t{-2}}}));
+                   attrs({{"axis", int64_t{-2}}}));
   ASSERT_EQ(neg.error, "");
   EXPECT_EQ(neg.type().dims, (Dims{3, 2}));
   EXPECT_EQ(neg.outs[0].values<int64_t>(), (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
 }
 
 TEST(KernelsLayout, ConcatErrors) {
-  expect_error(run(OpKind::Concat, {iota({2, 1}), iota({3, 1})}, attrs({{"axis", int64_t{1}}})).error,
-               "Concat", "does not match");
+  expect_error(
+      run(OpKind::Concat, {iota({2, 1}), iota({3, 1})}, attrs({{"axis", int64_t{1}}})).error,
+      "Concat", "does not match");
   expect_error(run(OpKind::Concat, {iota({2}), iota({2})}, attrs({{"axis", int64_t{1}}})).error,
                "Concat", "out of range");
   expect_error(run(OpKind::Concat, {}, attrs({{"axis", int64_t{0}}})).error, "Concat");
@@ -730,9 +757,9 @@ TEST(KernelsInfer, UnknownExtentsFlowThrough) {
                   attrs({{"pads", Dims{1, 1, 1, 1}}}), outs),
             "");
   EXPECT_EQ(outs[0].dims, (Dims{-1, 4, 8, -1}));
-  ASSERT_EQ(infer(OpKind::Reshape, {{DType::f32, {-1, 3, 4}}}, attrs({{"shape", Dims{0, -1}}}),
-                  outs),
-            "");
+  ASSERT_EQ(
+      infer(OpKind::Reshape, {{DType::f32, {-1, 3, 4}}}, attrs({{"shape", Dims{0, -1}}}), outs),
+      "");
   EXPECT_EQ(outs[0].dims, (Dims{-1, -1}));
   ASSERT_EQ(infer(OpKind::Concat, {{DType::f32, {2, -1}}, {DType::f32, {-1, 3}}},
                   attrs({{"axis", int64_t{0}}}), outs),
@@ -760,9 +787,9 @@ TEST(KernelsInfer, AbsurdSizesAreErrorsNotCrashes) {
   expect_error(infer(OpKind::Relu, {}, {}, outs), "Relu", "missing");
   expect_error(infer(OpKind::Relu, {{DType::f32, {1}}, {DType::f32, {1}}}, {}, outs), "Relu",
                "at most 1");
-  expect_error(infer(OpKind::Softmax, {{DType::f32, {2}}}, attrs({{"axis", std::string("x")}}),
-                     outs),
-               "Softmax", "wrong kind");
+  expect_error(
+      infer(OpKind::Softmax, {{DType::f32, {2}}}, attrs({{"axis", std::string("x")}}), outs),
+      "Softmax", "wrong kind");
   EXPECT_TRUE(outs.empty());
 }
 
@@ -784,3 +811,28 @@ TEST(KernelsInfer, RunKernelChecksBuffers) {
 }
 
 }  // namespace
+
+TEST(KernelsBinary, NarrowUnsignedArithmeticWrapsModuloWidth) {
+  // 65535 * 65535 = 4294836225 = 0xFFFE0001; modulo 2^16 that is 1.
+  Result m = run(OpKind::Mul, {make<uint16_t>(DType::u16, {2}, {65535, 300}), make<uint16_t>(DType::u16, {2}, {65535, 300})});
+  ASSERT_EQ(m.error, "");
+  EXPECT_EQ(m.outs[0].values<uint16_t>(), (std::vector<uint16_t>{1, static_cast<uint16_t>(90000 % 65536)}));
+  Result a = run(OpKind::Add, {make<uint8_t>(DType::u8, {3}, {250, 7, 0}), make<uint8_t>(DType::u8, {1}, {10})});
+  ASSERT_EQ(a.error, "");
+  EXPECT_EQ(a.outs[0].values<uint8_t>(), (std::vector<uint8_t>{4, 17, 10}));  // 260 wraps to 4
+  Result d = run(OpKind::Div, {make<int8_t>(DType::i8, {2}, {-128, -7}), make<int8_t>(DType::i8, {2}, {-1, 2})});
+  ASSERT_EQ(d.error, "");
+  EXPECT_EQ(d.outs[0].values<int8_t>(), (std::vector<int8_t>{-128, -3}));  // min / -1 wraps; truncation
+}
+
+TEST(KernelsLayout, MovesEveryElementTypeBySize) {
+  // Transpose of a 2x3 bool tensor and Concat of i16: element movement only.
+  Result t = run(OpKind::Transpose, {make<uint8_t>(DType::boolean, {2, 3}, {1, 0, 0, 0, 1, 1})});
+  ASSERT_EQ(t.error, "");
+  EXPECT_EQ(t.type(), (TensorType{DType::boolean, {3, 2}}));
+  EXPECT_EQ(t.outs[0].values<uint8_t>(), (std::vector<uint8_t>{1, 0, 0, 1, 0, 1}));
+  Result c = run(OpKind::Concat, {make<int16_t>(DType::i16, {1, 2}, {-1, 2}), make<int16_t>(DType::i16, {1, 1}, {300})},
+                 attrs({{"axis", int64_t{1}}}));
+  ASSERT_EQ(c.error, "");
+  EXPECT_EQ(c.outs[0].values<int16_t>(), (std::vector<int16_t>{-1, 2, 300}));
+}

@@ -16,25 +16,35 @@ namespace {
 // a (op) b for integers, wrapping on overflow via the unsigned type.
 template <typename T>
 T integer_op(OpKind kind, T a, T b) {
-  using U = std::make_unsigned_t<T>;
+  // Types narrower than int would be promoted to (signed) int, where a product can
+  // overflow: compute in unsigned int at least.
+  using U = std::conditional_t<(sizeof(T) < sizeof(unsigned)), unsigned, std::make_unsigned_t<T>>;
   switch (kind) {
-    case OpKind::Add: return static_cast<T>(static_cast<U>(a) + static_cast<U>(b));
-    case OpKind::Sub: return static_cast<T>(static_cast<U>(a) - static_cast<U>(b));
-    case OpKind::Mul: return static_cast<T>(static_cast<U>(a) * static_cast<U>(b));
+    case OpKind::Add:
+      return static_cast<T>(static_cast<U>(a) + static_cast<U>(b));
+    case OpKind::Sub:
+      return static_cast<T>(static_cast<U>(a) - static_cast<U>(b));
+    case OpKind::Mul:
+      return static_cast<T>(static_cast<U>(a) * static_cast<U>(b));
     default:
       // min / -1 is the one quotient that overflows (and traps on x86); it wraps to min.
-      if (a == std::numeric_limits<T>::min() && b == -1) return a;
-      return a / b;  // C++ truncates toward zero; b != 0 was checked by the caller
+      if constexpr (std::is_signed_v<T>)
+        if (a == std::numeric_limits<T>::min() && b == T(-1)) return a;
+      return static_cast<T>(a / b);  // C++ truncates toward zero; b != 0 was checked by the caller
   }
 }
 
 template <typename T>
 T float_op(OpKind kind, T a, T b) {
   switch (kind) {
-    case OpKind::Add: return a + b;
-    case OpKind::Sub: return a - b;
-    case OpKind::Mul: return a * b;
-    default: return a / b;  // IEEE: x/0 is +-inf or NaN
+    case OpKind::Add:
+      return a + b;
+    case OpKind::Sub:
+      return a - b;
+    case OpKind::Mul:
+      return a * b;
+    default:
+      return a / b;  // IEEE: x/0 is +-inf or NaN
   }
 }
 
@@ -65,7 +75,7 @@ std::string apply(OpKind kind, const KernelArgs& args) {
 }  // namespace
 
 std::string run_binary(OpKind kind, const KernelArgs& args) {
-  return with_dtype(args.schema, args.in[0].type.dtype,
+  return with_numeric_dtype(args.schema, args.in[0].type.dtype,
                     [&]<typename T>() { return apply<T>(kind, args); });
 }
 

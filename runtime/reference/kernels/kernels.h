@@ -65,10 +65,46 @@ template <typename F>
 std::string with_dtype(const OpSchema& schema, DType t, F&& f) {
   if (!schema_lists_dtype(schema, t)) return dtype_not_implemented(schema, t);
   switch (t) {
-    case DType::f32: return f.template operator()<float>();
-    case DType::f64: return f.template operator()<double>();
-    case DType::i32: return f.template operator()<int32_t>();
-    case DType::i64: return f.template operator()<int64_t>();
+    case DType::f32:
+      return f.template operator()<float>();
+    case DType::f64:
+      return f.template operator()<double>();
+    case DType::i32:
+      return f.template operator()<int32_t>();
+    case DType::i64:
+      return f.template operator()<int64_t>();
+    default:
+      return dtype_not_implemented(schema, t);
+  }
+}
+
+/// As with_dtype, for kernels written for any number type: floats and every integer
+/// width, signed or not (binary arithmetic).
+template <typename F>
+std::string with_numeric_dtype(const OpSchema& schema, DType t, F&& f) {
+  if (!schema_lists_dtype(schema, t)) return dtype_not_implemented(schema, t);
+  switch (t) {
+    case DType::i8: return f.template operator()<int8_t>();
+    case DType::i16: return f.template operator()<int16_t>();
+    case DType::u8: return f.template operator()<uint8_t>();
+    case DType::u16: return f.template operator()<uint16_t>();
+    case DType::u32: return f.template operator()<uint32_t>();
+    case DType::u64: return f.template operator()<uint64_t>();
+    default: return with_dtype(schema, t, std::forward<F>(f));
+  }
+}
+
+/// For kernels that only move elements (layout ops, Identity): calls `f` with an
+/// unsigned integer type of the element's size, so every element type of that size is
+/// handled by one instantiation.
+template <typename F>
+std::string with_storage_type(const OpSchema& schema, DType t, F&& f) {
+  if (!schema_lists_dtype(schema, t)) return dtype_not_implemented(schema, t);
+  switch (dtype_size(t)) {
+    case 1: return f.template operator()<uint8_t>();
+    case 2: return f.template operator()<uint16_t>();
+    case 4: return f.template operator()<uint32_t>();
+    case 8: return f.template operator()<uint64_t>();
     default: return dtype_not_implemented(schema, t);
   }
 }
@@ -133,8 +169,7 @@ std::string apply_shape_rule(const OpSchema& schema, std::span<const TensorType>
 
 /// Checks an op needs beyond its (shared) shape rule, e.g. Softmax's axis.
 std::string check_softmax(const OpSchema& s, std::span<const TensorType> in, const AttrMap& a);
-std::string check_batch_norm(const OpSchema& s, std::span<const TensorType> in,
-                             const AttrMap& a);
+std::string check_batch_norm(const OpSchema& s, std::span<const TensorType> in, const AttrMap& a);
 
 // ---- kernel families (one file each, named after ops.toml's `family`) -----------------
 

@@ -65,17 +65,17 @@ std::string apply_concat(const KernelArgs& args) {
 }  // namespace
 
 std::string run_reshape(const KernelArgs& args) {
-  return with_dtype(args.schema, args.in[0].type.dtype,
+  return with_storage_type(args.schema, args.in[0].type.dtype,
                     [&]<typename T>() { return apply_reshape<T>(args); });
 }
 
 std::string run_transpose(const KernelArgs& args) {
-  return with_dtype(args.schema, args.in[0].type.dtype,
+  return with_storage_type(args.schema, args.in[0].type.dtype,
                     [&]<typename T>() { return apply_transpose<T>(args); });
 }
 
 std::string run_concat(const KernelArgs& args) {
-  return with_dtype(args.schema, args.in[0].type.dtype,
+  return with_storage_type(args.schema, args.in[0].type.dtype,
                     [&]<typename T>() { return apply_concat<T>(args); });
 }
 

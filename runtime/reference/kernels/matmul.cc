@@ -60,8 +60,12 @@ std::string apply_gemm(const KernelArgs& args) {
   const T* a = args.in[0].as<const T>();
   const T* b = args.in[1].as<const T>();
   // op(A)[i][p] and op(B)[p][j] read the stored matrices transposed when asked to.
-  auto at = [&](int64_t i, int64_t p) { return static_cast<double>(ta ? a[p * m + i] : a[i * k + p]); };
-  auto bt = [&](int64_t p, int64_t j) { return static_cast<double>(tb ? b[j * k + p] : b[p * n + j]); };
+  auto at = [&](int64_t i, int64_t p) {
+    return static_cast<double>(ta ? a[p * m + i] : a[i * k + p]);
+  };
+  auto bt = [&](int64_t p, int64_t j) {
+    return static_cast<double>(tb ? b[j * k + p] : b[p * n + j]);
+  };
   T* y = args.out[0].as<T>();
   const Dims& dy = args.out[0].type.dims;
   bool has_c = args.has(2);

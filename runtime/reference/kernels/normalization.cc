@@ -35,8 +35,7 @@ std::string apply(const KernelArgs& args) {
 
 }  // namespace
 
-std::string check_batch_norm(const OpSchema& s, std::span<const TensorType> in,
-                             const AttrMap&) {
+std::string check_batch_norm(const OpSchema& s, std::span<const TensorType> in, const AttrMap&) {
   const TensorType& x = in[0];
   if (x.rank() < 2) return fail(s.name, "X must have rank >= 2 (N, C, ...), got ", show(x.dims));
   for (size_t i = 1; i < 5; ++i) {

@@ -1,12 +1,12 @@
 // pool.cc - MaxPool, AveragePool and GlobalAveragePool over NCHW tensors.
 //
-// The windowed pools visit, for each output position, every dilated kernel tap and
-// classify it: inside the input (a real element), inside the explicit padding, or past
-// the padded input (only possible with ceil_mode, whose last window may overhang).
-// MaxPool takes the maximum of the real elements only. AveragePool divides the sum of
-// the real elements by the number of real taps, or with count_include_pad by the
-// number of taps inside the padded input (padding counts as zeros). A window without
-// a single counted tap yields NaN, as in ONNX's reference implementation.
+// A window's dilated kernel taps fall inside the input (real elements), inside the
+// explicit padding, or past the padded input (only with ceil_mode, whose last window
+// may overhang). MaxPool takes the maximum of the real elements only. AveragePool
+// divides the sum of the real elements by the number of real taps, or with
+// count_include_pad by the number of taps inside the padded input (padding counts as
+// zeros). A window without a single counted tap yields NaN, as in ONNX's reference.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -14,6 +14,20 @@
 
 namespace halo::sem::kernels {
 namespace {
+
+// ceil(a / b) for b > 0, without the overflow of (a + b - 1) / b.
+int64_t ceil_div(int64_t a, int64_t b) { return a / b + (a % b != 0 && a > 0); }
+
+// The taps k in [0, kernel) of a window starting at `start` whose position
+// start + k * dilation lies in [lo, hi), as the half-open range [first, end).
+struct TapRange {
+  int64_t first, end;
+};
+TapRange taps_within(int64_t start, int64_t dilation, int64_t kernel, int64_t lo, int64_t hi) {
+  int64_t first = std::max<int64_t>(0, ceil_div(lo - start, dilation));
+  int64_t end = std::min<int64_t>(kernel, ceil_div(hi - start, dilation));
+  return {first, std::max(first, end)};
+}
 
 template <typename T>
 std::string apply(OpKind kind, const KernelArgs& args) {
@@ -37,27 +51,35 @@ std::string apply(OpKind kind, const KernelArgs& args) {
   for (int64_t plane = 0; plane < planes; ++plane) {
     Dims o(spatial, 0);
     do {
+      // The window is a box, so per dimension the taps inside the input and inside the
+      // padded input are contiguous ranges. Only real taps are visited: kernel_shape is
+      // an attribute, and a huge kernel over huge padding must not mean a huge loop.
+      Dims start(spatial), first(spatial), count(spatial);
+      double padded = 1;  // taps inside the padded input (may exceed int64 in theory)
+      for (size_t d = 0; d < spatial; ++d) {
+        start[d] = o[d] * w.strides[d] - w.pads_begin[d];
+        TapRange real = taps_within(start[d], w.dilations[d], w.kernel[d], 0, in_extent[d]);
+        TapRange pad = taps_within(start[d], w.dilations[d], w.kernel[d], -w.pads_begin[d],
+                                   in_extent[d] + w.pads_end[d]);
+        first[d] = real.first;
+        count[d] = real.end - real.first;
+        padded *= static_cast<double>(pad.end - pad.first);
+      }
       double max = -std::numeric_limits<double>::infinity(), sum = 0;
-      int64_t real = 0, padded = 0;  // taps inside the input / inside the padded input
-      Dims k(spatial, 0);
-      do {
-        int64_t x_off = plane * x_strides[1];
-        bool in_input = true, in_padded = true;
-        for (size_t d = 0; d < spatial; ++d) {
-          int64_t pos = o[d] * w.strides[d] - w.pads_begin[d] + k[d] * w.dilations[d];
-          in_input = in_input && pos >= 0 && pos < in_extent[d];
-          in_padded = in_padded && pos >= -w.pads_begin[d] && pos < in_extent[d] + w.pads_end[d];
-          x_off += pos * x_strides[d + 2];
-        }
-        padded += in_padded;
-        if (!in_input) continue;
-        ++real;
-        auto v = static_cast<double>(x[x_off]);
-        sum += v;
-        // A NaN element makes the maximum NaN (as NumPy's max does) and then stays.
-        if (!std::isnan(max) && !(v <= max)) max = v;
-      } while (next_index(k, w.kernel));
-      double divisor = static_cast<double>(include_pad ? padded : real);
+      int64_t real = product(count, 0, spatial);
+      if (real > 0) {
+        Dims i(spatial, 0);
+        do {
+          int64_t x_off = plane * x_strides[1];
+          for (size_t d = 0; d < spatial; ++d)
+            x_off += (start[d] + (first[d] + i[d]) * w.dilations[d]) * x_strides[d + 2];
+          auto v = static_cast<double>(x[x_off]);
+          sum += v;
+          // A NaN element makes the maximum NaN (as NumPy's max does) and then stays.
+          if (!std::isnan(max) && !(v <= max)) max = v;
+        } while (next_index(i, count));
+      }
+      double divisor = include_pad ? padded : static_cast<double>(real);
       double result = std::numeric_limits<double>::quiet_NaN();
       if (is_max && real > 0) result = max;
       if (!is_max && divisor > 0) result = sum / divisor;

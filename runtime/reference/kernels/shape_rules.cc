@@ -43,8 +43,8 @@ std::string rule_matmul(const OpSchema& s, Types in, const AttrMap&, Outs& out) 
   int64_t m = a[a.size() - 2], k = a.back(), k2 = b[b.size() - 2], n = b.back();
   if (!compatible(k, k2)) return fail(s.name, "inner dimensions ", k, " and ", k2, " differ");
   Dims batch;
-  std::string why = broadcast_dims(Dims(a.begin(), a.end() - 2), Dims(b.begin(), b.end() - 2),
-                                   batch);
+  std::string why =
+      broadcast_dims(Dims(a.begin(), a.end() - 2), Dims(b.begin(), b.end() - 2), batch);
   if (!why.empty()) return fail(s.name, "batch dimensions: ", why);
   if (!a_vector) batch.push_back(m);
   if (!b_vector) batch.push_back(n);
@@ -66,8 +66,7 @@ std::string rule_gemm(const OpSchema& s, Types in, const AttrMap& attrs, Outs& o
     bool ok = c.size() <= 2;
     for (size_t i = 0; ok && i < c.size(); ++i)
       ok = c[i] == 1 || compatible(c[i], y[y.size() - c.size() + i]);
-    if (!ok)
-      return fail(s.name, "C of shape ", show(c), " does not broadcast to ", show(y));
+    if (!ok) return fail(s.name, "C of shape ", show(c), " does not broadcast to ", show(y));
   }
   out = {TensorType{in[0].dtype, y}};
   return {};
@@ -82,8 +81,8 @@ std::string check_spatial_rank(const OpSchema& s, const TensorType& x) {
 }
 
 // Output [N, channels, windowed spatial extents...].
-std::string windowed_dims(const OpSchema& s, const TensorType& x, int64_t channels,
-                          const Window& w, Outs& out) {
+std::string windowed_dims(const OpSchema& s, const TensorType& x, int64_t channels, const Window& w,
+                          Outs& out) {
   Dims y = {x.dims[0], channels};
   for (size_t d = 0; d + 2 < x.rank(); ++d) {
     int64_t extent = 0;
@@ -103,13 +102,14 @@ std::string rule_conv(const OpSchema& s, Types in, const AttrMap& attrs, Outs& o
   int64_t group = attrs.get_int("group", 1);
   if (group < 1) return fail(s.name, "group must be >= 1, got ", group);
   int64_t c = x.dims[1], m = w.dims[0], c_per_group = w.dims[1];
-  if (c != kUnknownDim && c_per_group != kUnknownDim && c != c_per_group * group)
+  int64_t expected_c = 0;  // W's channels per group times group, if that fits
+  if (c != kUnknownDim && c_per_group != kUnknownDim &&
+      (__builtin_mul_overflow(c_per_group, group, &expected_c) || c != expected_c))
     return fail(s.name, "X has ", c, " channels but W expects ", c_per_group, " per group x ",
-                group, " groups = ", c_per_group * group);
+                group, " groups");
   if (m != kUnknownDim && m % group != 0)
     return fail(s.name, "output channels ", m, " are not divisible by group ", group);
-  if (in.size() > 2 && in[2].present() &&
-      (in[2].rank() != 1 || !compatible(in[2].dims[0], m)))
+  if (in.size() > 2 && in[2].present() && (in[2].rank() != 1 || !compatible(in[2].dims[0], m)))
     return fail(s.name, "B must have shape [", m, "], got ", show(in[2].dims));
   Window win;
   Dims kernel(w.dims.begin() + 2, w.dims.end());
@@ -155,8 +155,8 @@ std::string rule_reshape(const OpSchema& s, Types in, const AttrMap& attrs, Outs
         return fail(s.name, "shape entry ", i, " is 0 but the input has rank ", x.size());
       y[i] = x[i];
     } else if (y[i] == -1) {
-      if (infer_at >= 0) return fail(s.name, "shape ", show(attrs.get_ints("shape")),
-                                     " has more than one -1");
+      if (infer_at >= 0)
+        return fail(s.name, "shape ", show(attrs.get_ints("shape")), " has more than one -1");
       infer_at = static_cast<int64_t>(i);
     } else if (y[i] < -1) {
       return fail(s.name, "invalid shape entry ", y[i]);
@@ -174,8 +174,8 @@ std::string rule_reshape(const OpSchema& s, Types in, const AttrMap& attrs, Outs
       y[infer_at] = total / known;
     }
   } else if (total >= 0 && known >= 0 && total != known) {
-    return fail(s.name, "cannot reshape ", show(x), " (", total, " elements) to ", show(y),
-                " (", known, " elements)");
+    return fail(s.name, "cannot reshape ", show(x), " (", total, " elements) to ", show(y), " (",
+                known, " elements)");
   }
   out = {TensorType{in[0].dtype, y}};
   return {};
@@ -203,8 +203,7 @@ std::string rule_concat(const OpSchema& s, Types in, const AttrMap& attrs, Outs&
   const Dims& first = in[0].dims;
   int64_t axis = normalize_axis(attrs.get_int("axis"), static_cast<int64_t>(first.size()));
   if (axis < 0)
-    return fail(s.name, "axis ", attrs.get_int("axis"), " is out of range for rank ",
-                first.size());
+    return fail(s.name, "axis ", attrs.get_int("axis"), " is out of range for rank ", first.size());
   Dims y = first;
   for (size_t i = 1; i < in.size(); ++i) {
     const Dims& d = in[i].dims;
@@ -228,11 +227,11 @@ std::string rule_concat(const OpSchema& s, Types in, const AttrMap& attrs, Outs&
 using Rule = std::string (*)(const OpSchema&, Types, const AttrMap&, Outs&);
 
 constexpr std::pair<std::string_view, Rule> kRules[] = {
-    {"same", rule_same},         {"first", rule_same},
+    {"same", rule_same},           {"first", rule_same},
     {"broadcast", rule_broadcast}, {"matmul", rule_matmul},
-    {"gemm", rule_gemm},         {"conv", rule_conv},
-    {"pool", rule_pool},         {"global_pool", rule_global_pool},
-    {"reshape", rule_reshape},   {"transpose", rule_transpose},
+    {"gemm", rule_gemm},           {"conv", rule_conv},
+    {"pool", rule_pool},           {"global_pool", rule_global_pool},
+    {"reshape", rule_reshape},     {"transpose", rule_transpose},
     {"concat", rule_concat},
 };
 

@@ -30,19 +30,28 @@ std::string apply(OpKind kind, const KernelArgs& args) {
       if (x != y) std::copy(x, x + n, y);  // exact for every type, even wide integers
       return {};
     // `v < 0 ? ... : v` lets NaN through, as NumPy's maximum does.
-    case OpKind::Relu: return map([](double v) { return v < 0 ? 0.0 : v; });
-    case OpKind::LeakyRelu: return map([&](double v) { return v < 0 ? alpha * v : v; });
-    case OpKind::Sigmoid: return map([](double v) { return 1.0 / (1.0 + std::exp(-v)); });
-    case OpKind::Tanh: return map([](double v) { return std::tanh(v); });
+    case OpKind::Relu:
+      return map([](double v) { return v < 0 ? 0.0 : v; });
+    case OpKind::LeakyRelu:
+      return map([&](double v) { return v < 0 ? alpha * v : v; });
+    case OpKind::Sigmoid:
+      return map([](double v) { return 1.0 / (1.0 + std::exp(-v)); });
+    case OpKind::Tanh:
+      return map([](double v) { return std::tanh(v); });
     // std::max/std::min keep a NaN operand in first position, so NaN stays NaN.
-    case OpKind::Clip: return map([&](double v) { return std::min(std::max(v, lo), hi); });
-    default: return fail(args.name(), "not a unary op");
+    case OpKind::Clip:
+      return map([&](double v) { return std::min(std::max(v, lo), hi); });
+    default:
+      return fail(args.name(), "not a unary op");
   }
 }
 
 }  // namespace
 
 std::string run_unary(OpKind kind, const KernelArgs& args) {
+  if (kind == OpKind::Identity)  // moves elements only: every element type of a size at once
+    return with_storage_type(args.schema, args.in[0].type.dtype,
+                             [&]<typename T>() { return apply<T>(kind, args); });
   return with_dtype(args.schema, args.in[0].type.dtype,
                     [&]<typename T>() { return apply<T>(kind, args); });
 }

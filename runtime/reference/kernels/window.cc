@@ -15,8 +15,7 @@ std::string read_per_dim(std::string_view op, const AttrMap& attrs, std::string_
                          size_t count, int64_t fallback, int64_t min, Dims& out) {
   out = attrs.get_ints(name);
   if (out.empty()) out.assign(count, fallback);
-  if (out.size() != count)
-    return fail(op, name, " has ", out.size(), " entries, expected ", count);
+  if (out.size() != count) return fail(op, name, " has ", out.size(), " entries, expected ", count);
   for (int64_t v : out)
     if (v < min) return fail(op, name, " entries must be >= ", min, ", got ", v);
   return {};
@@ -31,8 +30,7 @@ std::string read_window(std::string_view op, const AttrMap& attrs, size_t spatia
     if (k < 1 && k != kUnknownDim) return fail(op, "kernel extents must be >= 1, got ", k);
   std::string err;
   if (!(err = read_per_dim(op, attrs, "strides", spatial, 1, 1, w.strides)).empty()) return err;
-  if (!(err = read_per_dim(op, attrs, "dilations", spatial, 1, 1, w.dilations)).empty())
-    return err;
+  if (!(err = read_per_dim(op, attrs, "dilations", spatial, 1, 1, w.dilations)).empty()) return err;
   Dims pads;
   if (!(err = read_per_dim(op, attrs, "pads", 2 * spatial, 0, 0, pads)).empty()) return err;
   w.pads_begin.assign(pads.begin(), pads.begin() + static_cast<int64_t>(spatial));
