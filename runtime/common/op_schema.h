@@ -59,6 +59,7 @@ struct OpSchema {
   std::span<const AttrSchema> attrs;
   std::span<const OdlaParam> odla_params;
   std::span<const DType> dtypes;  ///< element types the reference kernel implements
+  bool same_dtype;                ///< all operands share one element type (checked generically)
 };
 
 /// All operators, indexed by OpKind.

@@ -7,9 +7,16 @@
 // Dropout).
 #include <cstring>
 
+#include "halo/ops/folder.h"
 #include "onnx_context.h"
 
 namespace halo::onnx_import {
+
+namespace {
+// Folding while importing is for shape computations; large constant subgraphs are left
+// to the constant-folding pass and its own limit.
+constexpr int64_t kImportFoldLimitBytes = int64_t{16} << 20;
+}  // namespace
 
 Expected<ir::Value*> NodeContext::emit(ir::OpKind kind, std::vector<ir::Value*> operands, ir::AttrMap a,
                                        const std::string& value_name) const {
@@ -20,6 +27,9 @@ Expected<ir::Value*> NodeContext::emit(ir::OpKind kind, std::vector<ir::Value*> 
     auto colon = m.find("): ");
     return make_error(inst.status().kind(), where + ": " + (colon == std::string::npos ? m : m.substr(colon + 3)));
   }
+  // Fold at once when every operand is a constant, so that computed shapes and axes are
+  // constants by the time a later node's handler needs them.
+  if (ir::Value* c = ir::try_fold(f, *inst, kImportFoldLimitBytes)) return c;
   return (*inst)->result();
 }
 
@@ -66,8 +76,6 @@ Expected<std::vector<ir::Value*>> emit_default(NodeContext& ctx) {
   if (!v) return v.status();
   return std::vector<ir::Value*>{*v};
 }
-
-namespace {
 
 // auto_pad (Conv, MaxPool, AveragePool): turns NOTSET/VALID/SAME_UPPER/SAME_LOWER into
 // explicit pads, using the static input shape.
@@ -206,15 +214,16 @@ Expected<std::vector<ir::Value*>> handle_dropout(NodeContext& ctx) {
   return emit_default(ctx);
 }
 
+namespace {
+
 struct NamedHandler {
   std::string_view name;
   Handler fn;
 };
 
+// The handler names used in ops/frontends/onnx*.toml (generated).
 constexpr NamedHandler kHandlers[] = {
-    {"auto_pad", handle_auto_pad}, {"batch_norm", handle_batch_norm}, {"clip", handle_clip},
-    {"softmax", handle_softmax},   {"reshape", handle_reshape},       {"flatten", handle_flatten},
-    {"dropout", handle_dropout},
+#include "onnx_handlers.inc"
 };
 
 }  // namespace

@@ -43,6 +43,11 @@ using Handler = Expected<std::vector<ir::Value*>> (*)(NodeContext& ctx);
 /// The handler named in ops/frontends/onnx.toml, or null.
 Handler find_handler(std::string_view name);
 
+/// Every handler named in the mapping tables (generated declarations).
+#define ONNX_HANDLER_DECLS
+#include "onnx_handlers.inc"
+#undef ONNX_HANDLER_DECLS
+
 /// Creates the instruction of ctx.op with ctx.inputs and ctx.attrs (the default path).
 Expected<std::vector<ir::Value*>> emit_default(NodeContext& ctx);
 

@@ -74,7 +74,8 @@ std::string apply(OpKind kind, const KernelArgs& args) {
 
 }  // namespace
 
-std::string run_binary(OpKind kind, const KernelArgs& args) {
+std::string run_binary(const KernelArgs& args) {
+  OpKind kind = args.schema.kind;
   return with_numeric_dtype(args.schema, args.in[0].type.dtype,
                     [&]<typename T>() { return apply<T>(kind, args); });
 }

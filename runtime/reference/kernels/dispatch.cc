@@ -18,6 +18,9 @@ using kernels::Dims;
 using kernels::fail;
 using kernels::show;
 
+std::string apply_shape_rule(const OpSchema& schema, std::span<const TensorType> in, const AttrMap& attrs,
+                             std::vector<TensorType>& out);
+
 // Whether the stored value has the kind the schema declares (ints may stand for floats).
 bool attr_kind_matches(AttrType type, const AttrValue& v) {
   switch (type) {
@@ -63,7 +66,7 @@ std::string check_operands(const OpSchema& s, std::span<const TensorType> in) {
     if (!present) continue;
     for (int64_t d : in[i].dims)
       if (d < kUnknownDim) return fail(s.name, "operand ", name, " has invalid extent ", d);
-    if (in[i].dtype != in[0].dtype)
+    if (s.same_dtype && in[i].dtype != in[0].dtype)
       return fail(s.name, "operand ", name, " has element type ", dtype_name(in[i].dtype),
                   ", expected ", dtype_name(in[0].dtype), " like operand ", s.operands[0].name);
   }
@@ -75,7 +78,7 @@ std::string infer(const OpSchema& s, std::span<const TensorType> in, const AttrM
                   std::vector<TensorType>& out) {
   out.clear();
   if (std::string err = check_operands(s, in); !err.empty()) return err;
-  if (std::string err = kernels::apply_shape_rule(s, in, attrs, out); !err.empty()) return err;
+  if (std::string err = apply_shape_rule(s, in, attrs, out); !err.empty()) return err;
   std::string err;
   if (s.kind == OpKind::Softmax) err = kernels::check_softmax(s, in, attrs);
   if (s.kind == OpKind::BatchNormalization) err = kernels::check_batch_norm(s, in, attrs);
@@ -111,41 +114,18 @@ std::string check_buffer(const OpSchema& s, const char* what, size_t i, const Te
 std::string run_family(const kernels::KernelArgs& args) {
   using namespace kernels;
   switch (args.schema.kind) {
-    case OpKind::Identity:
-    case OpKind::Relu:
-    case OpKind::LeakyRelu:
-    case OpKind::Sigmoid:
-    case OpKind::Tanh:
-    case OpKind::Clip:
-      return run_unary(args.schema.kind, args);
-    case OpKind::Add:
-    case OpKind::Sub:
-    case OpKind::Mul:
-    case OpKind::Div:
-      return run_binary(args.schema.kind, args);
-    case OpKind::Softmax:
-      return run_softmax(args);
-    case OpKind::MatMul:
-      return run_matmul(args);
-    case OpKind::Gemm:
-      return run_gemm(args);
-    case OpKind::Conv:
-      return run_conv(args);
-    case OpKind::MaxPool:
-    case OpKind::AveragePool:
-      return run_pool(args.schema.kind, args);
-    case OpKind::GlobalAveragePool:
-      return run_global_pool(args);
-    case OpKind::BatchNormalization:
-      return run_batch_norm(args);
-    case OpKind::Reshape:
-      return run_reshape(args);
-    case OpKind::Transpose:
-      return run_transpose(args);
-    case OpKind::Concat:
-      return run_concat(args);
+#include "kernel_dispatch.inc"
   }
   return fail(args.schema.name, "no reference kernel");
+}
+
+std::string apply_shape_rule(const OpSchema& schema, std::span<const TensorType> in, const AttrMap& attrs,
+                             std::vector<TensorType>& out) {
+  using namespace kernels;
+  switch (schema.kind) {
+#include "shape_dispatch.inc"
+  }
+  return fail(schema.name, "shape rule '", schema.shape_rule, "' is not implemented");
 }
 
 }  // namespace

@@ -162,28 +162,15 @@ std::string window_output_dim(std::string_view op, const Window& w, size_t d, in
 
 // ---- shape rules and op-specific checks (shape_rules.cc, family files) ---------------
 
-/// Applies schema.shape_rule. Operand count, dtype agreement and dimension validity are
-/// checked by the caller.
-std::string apply_shape_rule(const OpSchema& schema, std::span<const TensorType> in,
-                             const AttrMap& attrs, std::vector<TensorType>& out);
-
 /// Checks an op needs beyond its (shared) shape rule, e.g. Softmax's axis.
 std::string check_softmax(const OpSchema& s, std::span<const TensorType> in, const AttrMap& a);
 std::string check_batch_norm(const OpSchema& s, std::span<const TensorType> in, const AttrMap& a);
 
-// ---- kernel families (one file each, named after ops.toml's `family`) -----------------
-
-std::string run_unary(OpKind kind, const KernelArgs& args);
-std::string run_binary(OpKind kind, const KernelArgs& args);
-std::string run_softmax(const KernelArgs& args);
-std::string run_matmul(const KernelArgs& args);
-std::string run_gemm(const KernelArgs& args);
-std::string run_conv(const KernelArgs& args);
-std::string run_pool(OpKind kind, const KernelArgs& args);
-std::string run_global_pool(const KernelArgs& args);
-std::string run_batch_norm(const KernelArgs& args);
-std::string run_reshape(const KernelArgs& args);
-std::string run_transpose(const KernelArgs& args);
-std::string run_concat(const KernelArgs& args);
+// ---- shape rules and kernels, declared from ops/*.toml ---------------------------------
+// kernel_decls.inc declares `std::string shape_<rule>(schema, in, attrs, out)` for each
+// `shape` and `std::string <kernel>(const KernelArgs&)` for each `kernel` named in the
+// table; each is defined in the family file. Operand count, dtype agreement (unless the
+// op says `same_dtype = false`) and dimension validity are checked before either runs.
+#include "kernel_decls.inc"
 
 }  // namespace halo::sem::kernels

@@ -106,7 +106,8 @@ std::string apply_global(const KernelArgs& args) {
 
 }  // namespace
 
-std::string run_pool(OpKind kind, const KernelArgs& args) {
+std::string run_pool(const KernelArgs& args) {
+  OpKind kind = args.schema.kind;
   return with_dtype(args.schema, args.in[0].type.dtype,
                     [&]<typename T>() { return apply<T>(kind, args); });
 }

@@ -224,24 +224,24 @@ std::string rule_concat(const OpSchema& s, Types in, const AttrMap& attrs, Outs&
   return {};
 }
 
-using Rule = std::string (*)(const OpSchema&, Types, const AttrMap&, Outs&);
-
-constexpr std::pair<std::string_view, Rule> kRules[] = {
-    {"same", rule_same},           {"first", rule_same},
-    {"broadcast", rule_broadcast}, {"matmul", rule_matmul},
-    {"gemm", rule_gemm},           {"conv", rule_conv},
-    {"pool", rule_pool},           {"global_pool", rule_global_pool},
-    {"reshape", rule_reshape},     {"transpose", rule_transpose},
-    {"concat", rule_concat},
-};
-
 }  // namespace
 
-std::string apply_shape_rule(const OpSchema& schema, std::span<const TensorType> in,
-                             const AttrMap& attrs, std::vector<TensorType>& out) {
-  for (const auto& [name, rule] : kRules)
-    if (name == schema.shape_rule) return rule(schema, in, attrs, out);
-  return fail(schema.name, "shape rule '", schema.shape_rule, "' is not implemented");
-}
+// The rules by the names ops.toml uses; the generated dispatch (kernel_dispatch.inc) calls
+// shape_<rule>. "first" is "same" under the name that says what it means for ops with
+// several operands (BatchNormalization: the type of X).
+#define HALO_SHAPE_RULE(NAME, FN) \
+  std::string shape_##NAME(const OpSchema& s, Types in, const AttrMap& a, Outs& out) { return FN(s, in, a, out); }
+HALO_SHAPE_RULE(same, rule_same)
+HALO_SHAPE_RULE(first, rule_same)
+HALO_SHAPE_RULE(broadcast, rule_broadcast)
+HALO_SHAPE_RULE(matmul, rule_matmul)
+HALO_SHAPE_RULE(gemm, rule_gemm)
+HALO_SHAPE_RULE(conv, rule_conv)
+HALO_SHAPE_RULE(pool, rule_pool)
+HALO_SHAPE_RULE(global_pool, rule_global_pool)
+HALO_SHAPE_RULE(reshape, rule_reshape)
+HALO_SHAPE_RULE(transpose, rule_transpose)
+HALO_SHAPE_RULE(concat, rule_concat)
+#undef HALO_SHAPE_RULE
 
 }  // namespace halo::sem::kernels

@@ -48,7 +48,8 @@ std::string apply(OpKind kind, const KernelArgs& args) {
 
 }  // namespace
 
-std::string run_unary(OpKind kind, const KernelArgs& args) {
+std::string run_unary(const KernelArgs& args) {
+  OpKind kind = args.schema.kind;
   if (kind == OpKind::Identity)  // moves elements only: every element type of a size at once
     return with_storage_type(args.schema, args.in[0].type.dtype,
                              [&]<typename T>() { return apply<T>(kind, args); });
