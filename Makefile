@@ -7,13 +7,14 @@ PY := $(CURDIR)/.venv/bin/python
 MNIST := models/vision/classification/mnist_simple
 DEMO_OUT := $(BUILD)/demo
 
-.PHONY: all setup build install test unit lit e2e demo docs clean help
+.PHONY: all setup build install test unit lit e2e conformance conformance-report demo docs clean help
 
 all: build
 
 help:
 	@echo "make demo     build HALO, compile the MNIST model, run it on the held-out digits"
-	@echo "make test     all tests: unit (gtest), lit/FileCheck, end-to-end vs onnxruntime"
+	@echo "make test     all tests: unit (gtest), lit/FileCheck, end-to-end vs onnxruntime, ONNX node tests"
+	@echo "make conformance-report  refresh docs/generated/onnx-conformance.md and the manifest"
 	@echo "make install  PREFIX=/path: bin/halo, include/ODLA, lib/ODLA/libodla_reference.so"
 	@echo "make docs     refresh docs/generated from the operator table"
 
@@ -48,7 +49,16 @@ lit: build
 e2e: build
 	HALO_BUILD_DIR=$(CURDIR)/$(BUILD) $(PY) -m pytest -q tests/e2e
 
-test: unit lit e2e
+# ONNX's own node tests through `halo run` (and a sample through the emitted C++);
+# fails on any case outside tests/conformance/expected_failures.txt that does not pass.
+conformance: build
+	HALO_BUILD_DIR=$(CURDIR)/$(BUILD) $(PY) -m pytest -q tests/conformance
+
+# Refreshes docs/generated/onnx-conformance.md and the expected-failures manifest.
+conformance-report: build
+	HALO_BUILD_DIR=$(CURDIR)/$(BUILD) $(PY) tests/conformance/run_conformance.py --update-manifest --emitted-sample
+
+test: unit lit e2e conformance
 
 docs: build
 	mkdir -p docs/generated

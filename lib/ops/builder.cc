@@ -73,7 +73,7 @@ Expected<Instruction*> create_op(Function& f, OpKind op, std::vector<Value*> ope
   return f.add_instruction(std::move(inst), pos);
 }
 
-Status check_supported_dtypes(const Function& f, const std::string& source) {
+Status check_supported_dtypes(const Function& f, const std::string& source, int64_t opset) {
   std::string bad;
   int count = 0;
   for (const auto& inst : f.instructions()) {
@@ -91,6 +91,7 @@ Status check_supported_dtypes(const Function& f, const std::string& source) {
     bad += inst->name();
     bad += "' (";
     bad += s.name;
+    if (opset > 0) bad += ", opset " + std::to_string(opset);
     bad += "): element type ";
     bad += sem::dtype_name(t);
     bad += " is not implemented (supported: ";

@@ -204,6 +204,59 @@ def raw_size(elem_type, shape):
     return n * np.dtype(onnx.helper.tensor_dtype_to_np_dtype(elem_type)).itemsize
 
 
+# Operands that determine a result's shape or the axes an op works on. HALO compiles ahead
+# of time with static shapes, so models carry these as constants (initializers, or values
+# computed from shapes, which HALO folds). The node tests feed them as graph inputs; the
+# runner compiles them into the model as initializers from the test's data, which is what
+# an AOT compiler specializing on shape-determining inputs does. Operand indices per op.
+SHAPE_OPERANDS = {
+    "Reshape": [1], "Expand": [1], "Tile": [1], "Slice": [1, 2, 3, 4], "Squeeze": [1],
+    "Unsqueeze": [1], "ReduceSum": [1], "ReduceMean": [1], "ReduceMax": [1], "ReduceMin": [1],
+    "ReduceProd": [1], "ReduceL1": [1], "ReduceL2": [1], "ReduceLogSum": [1],
+    "ReduceLogSumExp": [1], "ReduceSumSquare": [1], "Pad": [1, 2, 3], "Clip": [1, 2],
+    "Dropout": [1, 2], "TopK": [1], "Range": [0, 1, 2], "ConstantOfShape": [0], "OneHot": [1],
+    "Resize": [1, 2, 3], "Upsample": [1], "CumSum": [1], "Split": [1], "Trilu": [1],
+    "Compress": [1], "CenterCropPad": [1], "Col2Im": [1, 2],
+}
+
+
+def shape_inputs(model):
+    """Names of graph inputs used at a shape-determining operand position."""
+    inits = {t.name for t in model.graph.initializer}
+    graph_inputs = {v.name for v in model.graph.input} - inits
+    names = set()
+    for node in model.graph.node:
+        if node.domain not in ("", "ai.onnx"):
+            continue
+        for k in SHAPE_OPERANDS.get(node.op_type, []):
+            if k < len(node.input) and node.input[k] in graph_inputs:
+                names.add(node.input[k])
+    return names
+
+
+def specialize(model, ds_dir, names, path):
+    """Writes a copy of `model` whose inputs `names` are initializers holding the data
+    set's values; returns the indices (in graph-input order) of the inputs still fed."""
+    inits = {t.name for t in model.graph.initializer}
+    fed = [v.name for v in model.graph.input if v.name not in inits]
+    pbs = numbered(ds_dir, "input")
+    m = onnx.ModelProto()
+    m.CopyFrom(model)
+    keep = []
+    for k, name in enumerate(fed):
+        if name in names and k < len(pbs):
+            t = onnx.load_tensor(str(pbs[k]))
+            t.name = name
+            m.graph.initializer.append(t)
+        else:
+            keep.append(k)
+    kept_inputs = [v for v in m.graph.input if v.name not in names]
+    del m.graph.input[:]
+    m.graph.input.extend(kept_inputs)
+    onnx.save(m, str(path))
+    return keep
+
+
 def first_stderr_line(stderr, replacements):
     """The first non-empty line of stderr (joined with the next one when it ends
     with ':'), with temporary paths replaced so that reasons are stable."""
@@ -293,12 +346,22 @@ def compare(expected, actual, elem_type, rtol, atol):
 
 
 def run_data_set(halo, model_path, ds_dir, work, timeout, rtol, atol, result,
-                 replacements):
+                 replacements, model=None):
     """Runs one data set; returns True if it passed (else fills result).
-    On success also returns the outputs halo printed (for the emitted sample)."""
+    On success also returns the outputs halo printed (for the emitted sample).
+    Shape-determining inputs are compiled into a specialized copy of the model."""
     work.mkdir(parents=True, exist_ok=True)
     in_files = []
+    keep = None
+    frozen = shape_inputs(model) if model is not None else set()
+    if frozen:
+        special = work / "model.onnx"
+        keep = specialize(model, ds_dir, frozen, special)
+        replacements = replacements + [(f"{special}: ", ""), (str(special), "model.onnx")]
+        model_path = special
     for k, pb in enumerate(numbered(ds_dir, "input")):
+        if keep is not None and k not in keep:
+            continue
         path = work / f"input_{k}.bin"
         path.write_bytes(raw_bytes(onnx.load_tensor(str(pb))))
         in_files.append(path)
@@ -398,7 +461,7 @@ def run_case(case_dir, halo, timeout):
                 result.status, result.reason = "error", "runner: no test_data_set_*"
             for ds in sets:
                 ok, _ = run_data_set(halo, model_path, ds, tmp / ds.name, timeout,
-                                     rtol, atol, result, replacements)
+                                     rtol, atol, result, replacements, model)
                 if not ok:
                     if len(sets) > 1:
                         result.reason = f"{ds.name}: {result.reason}"
@@ -492,7 +555,11 @@ def write_report(path, results, args, node_dir, sample):
            f"(onnx {onnx.__version__}, `onnx/backend/test/data/node`) is run with "
            "`halo run` on the reference runtime and compared with the expected outputs "
            f"(rtol {RTOL:g}, atol {ATOL:g}; integers and bools exactly; NaNs at the same "
-           "positions).", ""]
+           "positions).", "",
+           "Graph inputs that determine shapes or axes (the shape of Reshape, the axes of the "
+           "reductions, the pads of Pad, Clip's bounds, ...: `SHAPE_OPERANDS` in the runner) "
+           "are compiled into the model as constants from the test's data: HALO compiles "
+           "ahead of time with static shapes and specializes on such inputs.", ""]
     if node_dir != NODE_DIR:
         out += [f"Node test directory: `{node_dir.name}` (given with --node-dir).", ""]
     if args.filter:
@@ -559,7 +626,7 @@ DRIVER = r"""// Generated by tests/conformance/run_conformance.py: drives model_
 
 namespace {{
 
-bool ReadExact(const char* path, std::vector<unsigned char>* buf, size_t bytes) {{
+[[maybe_unused]] bool ReadExact(const char* path, std::vector<unsigned char>* buf, size_t bytes) {{
   std::ifstream in(path, std::ios::binary);
   if (!in) {{
     std::fprintf(stderr, "driver: cannot open %s\n", path);
@@ -683,7 +750,15 @@ def emitted_case(prefix, case_dir, work, timeout):
     ds = data_sets(case_dir)[0]
     work.mkdir(parents=True)
     in_files = []
+    model = onnx.load(str(model_path))
+    keep = None
+    frozen = shape_inputs(model)
+    if frozen:  # the same specialization as the numeric run
+        model_path = work / "model.onnx"
+        keep = specialize(model, ds, frozen, model_path)
     for k, pb in enumerate(numbered(ds, "input")):
+        if keep is not None and k not in keep:
+            continue
         p = work / f"input_{k}.bin"
         p.write_bytes(raw_bytes(onnx.load_tensor(str(pb))))
         in_files.append(p)

@@ -171,7 +171,7 @@ Expected<std::unique_ptr<ir::Module>> load_and_optimize(const Options& o) {
   pl.time_passes = o.time_passes;
   HALO_TRY(run_pipeline(**m, default_pipeline(o.fuse_conv_bias, o.fuse_matmul_bias), po, pl));
   HALO_TRY(ir::verify(**m));
-  HALO_TRY(ir::check_supported_dtypes(*(*m)->main(), model));
+  HALO_TRY(ir::check_supported_dtypes(*(*m)->main(), model, (*m)->opset));
   return m;
 }
 

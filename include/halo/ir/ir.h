@@ -157,6 +157,7 @@ class Function {
 /// A compilation unit. Today one function per model.
 struct Module {
   std::string source;  ///< where it came from, for diagnostics (file name)
+  int64_t opset = 0;   ///< the frontend's operator set version (ONNX default domain), 0 if none
   std::vector<std::unique_ptr<Function>> functions;
   Function* main() const { return functions.empty() ? nullptr : functions.front().get(); }
 };

@@ -32,6 +32,6 @@ Expected<std::vector<TensorType>> infer_result_types(OpKind op, const std::vecto
 /// element types the op's reference kernel implements (`dtypes` in ops/ops.toml), so an
 /// unsupported type is reported at compile time (exit 4) rather than when the code runs.
 /// All offending nodes are listed.
-Status check_supported_dtypes(const Function& f, const std::string& source);
+Status check_supported_dtypes(const Function& f, const std::string& source, int64_t opset = 0);
 
 }  // namespace halo::ir

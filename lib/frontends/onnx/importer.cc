@@ -113,7 +113,15 @@ class Importer {
 
   Expected<std::unique_ptr<ir::Module>> run() {
     opset_ = default_opset();
-    if (opset_ < 1) return make_error(ErrorKind::Parse, source_ + ": the model imports no default-domain opset");
+    const auto& g0 = model_.graph();
+    if (opset_ < 1) {
+      // A model of other domains only (e.g. ai.onnx.ml) is unsupported (exit 4, its nodes
+      // listed); one that uses default-domain ops without importing the opset is invalid.
+      bool foreign = false;
+      for (const auto& n : g0.node()) foreign |= !n.domain().empty() && n.domain() != "ai.onnx";
+      if (foreign) HALO_TRY(check_supported(g0));
+      return make_error(ErrorKind::Parse, source_ + ": the model imports no default-domain opset");
+    }
     if (opset_ > kNewestOpset)
       return make_error(ErrorKind::Unsupported, source_ + ": opset " + std::to_string(opset_) +
                                                     " is newer than the newest supported (" + std::to_string(kNewestOpset) + ")");
@@ -121,6 +129,7 @@ class Importer {
     HALO_TRY(check_supported(g));
     auto module = std::make_unique<ir::Module>();
     module->source = source_;
+    module->opset = opset_;
     std::string stem = std::filesystem::path(source_).stem().string();
     auto f = std::make_unique<ir::Function>(stem.empty() ? "model" : stem);
     f_ = f.get();
@@ -143,7 +152,7 @@ class Importer {
     return module;
   }
 
-  static constexpr int64_t kNewestOpset = 23;
+  static constexpr int64_t kNewestOpset = 24;  // the newest opset of the pinned onnx package (1.19)
 
  private:
   int64_t default_opset() const {
@@ -164,6 +173,23 @@ class Importer {
     return source_ + ": node '" + node_name(n) + "' (" + n.op_type() + ", opset " + std::to_string(opset_) + ")";
   }
 
+  // ", f32" for the node's first input when the graph declares its type (graph inputs,
+  // initializers, value_info), so that messages name the element type too.
+  static std::string input_dtype(const onnx::GraphProto& g, const onnx::NodeProto& n) {
+    if (n.input_size() == 0 || n.input(0).empty()) return {};
+    const std::string& x = n.input(0);
+    auto from = [&](int32_t t) {
+      auto d = dtype_from_onnx(t);
+      return d ? ", " + std::string(sem::dtype_name(*d)) : std::string();
+    };
+    for (const auto& t : g.initializer())
+      if (t.name() == x) return from(t.data_type());
+    for (const auto* list : {&g.input(), &g.value_info(), &g.output()})
+      for (const auto& v : *list)
+        if (v.name() == x && v.type().has_tensor_type()) return from(v.type().tensor_type().elem_type());
+    return {};
+  }
+
   Status check_supported(const onnx::GraphProto& g) const {
     std::vector<std::string> bad;
     for (const auto& n : g.node()) {
@@ -178,7 +204,7 @@ class Importer {
       }
       if (!find_entry(n.op_type(), opset_))
         bad.push_back("node '" + node_name(n) + "' (" + n.op_type() + ", opset " + std::to_string(opset_) +
-                      "): unsupported operator");
+                      input_dtype(g, n) + "): unsupported operator");
     }
     if (bad.empty()) return {};
     std::string msg = source_ + ": " + std::to_string(bad.size()) + " unsupported node" + (bad.size() > 1 ? "s" : "") + ":";
