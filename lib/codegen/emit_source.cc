@@ -84,7 +84,12 @@ class SourceWriter {
                        dims_list(t.dims) + "}}";
     return (o_.c99 ? "(odla_value_type)" : "odla_value_type") + body;
   }
-  std::string id(int slot) const { return "(const odla_value_id)" + c_string(p_.slots[slot].id); }
+  // String ids by default; with --emit-value-id-as-int the value's slot number plus one
+  // (0 would be NULL), and the computation is told so in _init.
+  std::string id(int slot) const {
+    if (o_.value_id_as_int) return "(const odla_value_id)(uintptr_t)" + std::to_string(slot + 1);
+    return "(const odla_value_id)" + c_string(p_.slots[slot].id);
+  }
   std::string null() const { return o_.c99 ? "NULL" : "nullptr"; }
 
   std::string float_literal(float f) {
@@ -171,7 +176,14 @@ class SourceWriter {
     std::string ext = o_.c99 ? "" : "extern \"C\" ";
     s += ext + "void " + e + "_init(void) {\n";
     s += "  if (" + e + "_comp) return;\n";
-    s += "  if (odla_CreateComputation(&" + e + "_comp) != ODLA_SUCCESS || !" + e + "_build() ||\n";
+    if (o_.value_id_as_int) {
+      s += "  odla_bool ids_as_int = 1;\n";
+      s += "  if (odla_CreateComputation(&" + e + "_comp) != ODLA_SUCCESS ||\n";
+      s += "      odla_SetComputationItem(" + e + "_comp, ODLA_VALUE_ID_AS_INT, &ids_as_int) != ODLA_SUCCESS || !" + e +
+           "_build() ||\n";
+    } else {
+      s += "  if (odla_CreateComputation(&" + e + "_comp) != ODLA_SUCCESS || !" + e + "_build() ||\n";
+    }
     s += "      odla_CreateContext(&" + e + "_ctx) != ODLA_SUCCESS)\n";
     s += "    fprintf(stderr, \"" + e + "_init: %s\\n\", odla_GetLastError());\n}\n\n";
     s += ext + "void " + e + "_fini(void) {\n";

@@ -434,6 +434,21 @@ def test_emit_data_as_c(prefix, models, tmp_path, name, target):
 
 
 @pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("name", ["mlp", "broadcast"])
+def test_emit_value_id_as_int(prefix, models, tmp_path, name, target):
+    model_dir, entries = models
+    entry = entries[name]
+    out = tmp_path / "out"
+    exe = build_program(prefix, model_dir / entry["model"], target, out, entry,
+                        func=name, extra_flags=["--emit-value-id-as-int"])
+    source = (out / f"model.{'c' if target == 'cc' else 'cc'}").read_text()
+    assert "ODLA_VALUE_ID_AS_INT" in source and "(uintptr_t)" in source, source
+    compiled = run_program(exe, model_dir, entry, out)
+    assert_matches_reference(model_dir, entry, compiled,
+                             f"compiled {target} (--emit-value-id-as-int)")
+
+
+@pytest.mark.parametrize("target", TARGETS)
 def test_entry_func_name(prefix, models, tmp_path, target):
     model_dir, entries = models
     entry = entries["broadcast"]  # two inputs, two outputs

@@ -192,6 +192,7 @@ int compile(const Options& o) {
   codegen::EmitOptions eo;
   eo.c99 = o.target == "cc";
   eo.data_as_c = o.emit_data_as_c;
+  eo.value_id_as_int = o.emit_value_id_as_int;
   eo.model_source = fs::path(o.models[0]).filename().string();
   fs::path header = fs::path(out).replace_extension(".h");
   eo.header_name = header.filename().string();
@@ -273,7 +274,7 @@ int main(int argc, char** argv) {
   app.add_option("--target", o.target, "Generated language: cxx (C++, default) or cc (C99)")
       ->check(CLI::IsMember({"cxx", "cc"}));
   app.add_flag("--emit-data-as-c", o.emit_data_as_c, "Write the weights as C arrays (model.data.cc / .c) instead of an ELF object");
-  app.add_flag("--emit-value-id-as-int", o.emit_value_id_as_int, "Use integer value ids (not implemented yet)");
+  app.add_flag("--emit-value-id-as-int", o.emit_value_id_as_int, "Use integers, not strings, as ODLA value ids");
   app.add_flag("--emit-value-reset", o.emit_value_reset, "Interpret mode: release values after last use (not implemented yet)");
   add_compile_options(app, o);
 
@@ -297,7 +298,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "halo: error: %s (see --help)\n", e.what());
     return 2;
   }
-  if (o.emit_value_id_as_int) return fail(make_error(ErrorKind::Unsupported, "--emit-value-id-as-int is not implemented yet"));
   try {
     return run_cmd->parsed() ? run(o) : compile(o);
   } catch (const std::exception& e) {

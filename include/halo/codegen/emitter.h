@@ -12,6 +12,7 @@ namespace halo::codegen {
 struct EmitOptions {
   bool c99 = false;           ///< --target cc (else C++)
   bool data_as_c = false;     ///< --emit-data-as-c: weights as C arrays instead of an ELF object
+  bool value_id_as_int = false;  ///< --emit-value-id-as-int: ids are integers (slot + 1)
   std::string model_source;   ///< the model file, named in the banner
   std::string header_name;    ///< e.g. "model.h", included by the source
 };
