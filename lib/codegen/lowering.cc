@@ -131,8 +131,9 @@ class Lowering {
       c.symbol = e + "_" + p_.slots[c.slot].c_name;
       symbols.insert(c.symbol);
     }
-    std::unordered_set<std::string> globals = {e, e + "_init", e + "_fini", e + "_comp", e + "_ctx", e + "_build",
-                                               "stderr", "fprintf", "main"};
+    std::unordered_set<std::string> globals = {
+        e,          e + "_init", e + "_fini", e + "_comp", e + "_pool", e + "_pool_size", e + "_lock", e + "_build",
+        e + "_run", e + "_create_context", e + "_destroy_context", "ctx", "fail", "stderr", "fprintf", "main"};
     auto taken = [&](const std::string& n) {
       return symbols.count(n) || globals.count(n) || used_.count(n) || n.rfind("operands_", 0) == 0;
     };
