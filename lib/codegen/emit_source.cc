@@ -130,17 +130,31 @@ class SourceWriter {
   }
 
   std::string build_body() {
+    // Values no later call reads (an input the graph ignores, say) are not kept in a
+    // variable: an unused one would fail -Wall -Werror builds of the generated code.
+    std::vector<bool> read(p_.slots.size(), false);
+    for (const Call& c : p_.calls) {
+      if (c.kind == Call::Kind::SetOutput) read[c.slot] = true;
+      for (const CallArg& a : c.args) {
+        if (a.kind == ArgKind::Value) read[a.slot] = true;
+        for (int sl : a.slots) read[sl] = true;
+      }
+    }
+    auto define = [&](int slot, const std::string& call) {
+      if (read[slot]) return "  odla_value " + p_.slots[slot].c_name + " = " + call + ";\n";
+      return "  if (!" + call + ") return 0;\n";
+    };
     std::string b;
     for (size_t ci = 0; ci < p_.calls.size(); ++ci) {
       const Call& c = p_.calls[ci];
       const Slot& s = p_.slots[c.slot];
       switch (c.kind) {
         case Call::Kind::CreateArgument:
-          b += "  odla_value " + s.c_name + " = odla_CreateArgument(" + value_type(s.type) + ", " + id(c.slot) + ");\n";
+          b += define(c.slot, "odla_CreateArgument(" + value_type(s.type) + ", " + id(c.slot) + ")");
           break;
         case Call::Kind::CreateConstant:
-          b += "  odla_value " + s.c_name + " = odla_CreateConstant(" + value_type(s.type) + ", " +
-               p_.constants[c.constant].symbol + ", " + id(c.slot) + ");\n";
+          b += define(c.slot, "odla_CreateConstant(" + value_type(s.type) + ", " + p_.constants[c.constant].symbol +
+                                  ", " + id(c.slot) + ")");
           break;
         case Call::Kind::Op: {
           std::string prelude, args;

@@ -233,12 +233,15 @@ int run(const Options& o) {
                                                    " bytes but input '" + slot.id + "' (" + sem::to_string(slot.type) +
                                                    ") needs " + std::to_string(slot.type.num_bytes())));
     in_data.push_back(bytes.take());
-    in_ptrs.push_back(in_data.back().data());
   }
+  // ODLA rejects NULL buffers, and an empty vector's data() may be NULL: give empty
+  // tensors a valid (never read or written) address.
+  static uint8_t empty_tensor;
+  for (auto& d : in_data) in_ptrs.push_back(d.empty() ? &empty_tensor : d.data());
   std::vector<std::vector<uint8_t>> out_data;
   std::vector<void*> out_ptrs;
   for (int s : program->outputs) out_data.emplace_back(static_cast<size_t>(program->slots[s].type.num_bytes()));
-  for (auto& d : out_data) out_ptrs.push_back(d.data());
+  for (auto& d : out_data) out_ptrs.push_back(d.empty() ? &empty_tensor : d.data());
   auto rt = codegen::RuntimeLibrary::open(o.runtime);
   if (!rt) return fail(rt.status());
   Status s = codegen::execute(*program, **rt, in_ptrs, out_ptrs);

@@ -1,0 +1,358 @@
+// unary_math.cc - elementwise math of one operand (ops/unary_math.toml): Abs, Neg, Exp,
+// Log, Sqrt, Reciprocal, Floor, Ceil, Round, Sign, Erf, the trigonometric and hyperbolic
+// functions, the activations Softplus ... Shrink, the predicates IsNaN and IsInf, Not,
+// BitwiseNot and Cast.
+//
+// Floating-point functions compute in double and round once to the element type, as in
+// unary.cc, so f32 results are as close to the exact value as libm's double allows: what
+// an oracle for faster kernels should be. Integer Abs and Neg wrap (the most negative
+// value maps to itself) instead of overflowing. Cast is the one place that converts
+// between element types, including the 16-bit floats, which C++ has no arithmetic type
+// for: they are decoded exactly and encoded with one rounding to nearest even.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+#include <type_traits>
+
+#include "kernels.h"
+
+namespace halo::sem::kernels {
+namespace {
+
+// ---- element types beyond the C++ arithmetic types -------------------------------------
+
+/// IEEE binary16 and bfloat16 elements (their bit patterns) and bool elements (one byte,
+/// nonzero is true). Distinct types so that templates tell them apart.
+struct Half {
+  uint16_t bits;
+};
+struct BFloat16 {
+  uint16_t bits;
+};
+struct Bool {
+  uint8_t byte;
+};
+static_assert(sizeof(Half) == 2 && sizeof(BFloat16) == 2 && sizeof(Bool) == 1);
+
+/// Exponent and stored mantissa widths of a 16-bit float format.
+template <typename T>
+struct Float16Format;
+template <>
+struct Float16Format<Half> {
+  static constexpr int kExponentBits = 5, kMantissaBits = 10;
+};
+template <>
+struct Float16Format<BFloat16> {
+  static constexpr int kExponentBits = 8, kMantissaBits = 7;
+};
+
+template <typename T>
+constexpr bool is_float16 = std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>;
+
+/// The exact value of a 16-bit float.
+template <typename T>
+double decode(T v) {
+  constexpr int E = Float16Format<T>::kExponentBits, M = Float16Format<T>::kMantissaBits;
+  constexpr int all_ones = (1 << E) - 1, bias = (1 << (E - 1)) - 1;
+  int exponent = (v.bits >> M) & all_ones;
+  int mantissa = v.bits & ((1 << M) - 1);
+  double sign = (v.bits >> 15) ? -1.0 : 1.0;
+  if (exponent == all_ones)
+    return mantissa ? std::copysign(std::numeric_limits<double>::quiet_NaN(), sign)
+                    : sign * std::numeric_limits<double>::infinity();
+  if (exponent == 0) return sign * std::ldexp(mantissa, 1 - bias - M);  // zero or subnormal
+  return sign * std::ldexp(mantissa + (1 << M), exponent - bias - M);
+}
+
+// long double holds every int64, uint64 and double exactly on the targets we build for,
+// so encoding from it rounds exactly once.
+static_assert(std::numeric_limits<long double>::digits >= 64,
+              "Cast to f16/bf16 needs a long double that holds every 64-bit integer");
+
+/// `v` rounded to the nearest 16-bit float, ties to even; overflow gives infinity.
+template <typename T>
+T encode(long double v) {
+  constexpr int E = Float16Format<T>::kExponentBits, M = Float16Format<T>::kMantissaBits;
+  constexpr uint32_t all_ones = (1u << E) - 1, bias = (1u << (E - 1)) - 1;
+  constexpr int min_exponent = 1 - static_cast<int>(bias);
+  const uint16_t sign = std::signbit(v) ? 0x8000 : 0;
+  if (std::isnan(v)) return T{static_cast<uint16_t>(sign | all_ones << M | 1u << (M - 1))};
+  long double a = std::fabs(v);
+  if (std::isinf(a)) return T{static_cast<uint16_t>(sign | all_ones << M)};
+  if (a == 0) return T{sign};
+  int e = 0;
+  std::frexp(a, &e);
+  int exponent = std::max(e - 1, min_exponent);  // a = 1.f * 2^(e-1); subnormals share the minimum
+  // The significand in units of the last place (exact: a scaling by a power of two),
+  // rounded to an integer, ties to even.
+  long double scaled = std::ldexp(a, M - exponent);
+  long double q = std::floor(scaled);
+  long double rest = scaled - q;
+  if (rest > 0.5L || (rest == 0.5L && std::fmod(q, 2.0L) != 0)) q += 1;
+  auto significand = static_cast<uint32_t>(q);  // <= 2^(M+1)
+  if (significand == (2u << M)) {               // rounded up to the next binade
+    significand >>= 1;
+    ++exponent;
+  }
+  if (exponent > static_cast<int>(bias)) return T{static_cast<uint16_t>(sign | all_ones << M)};
+  if (significand < (1u << M)) return T{static_cast<uint16_t>(sign | significand)};  // subnormal
+  uint32_t biased = static_cast<uint32_t>(exponent + static_cast<int>(bias));
+  return T{static_cast<uint16_t>(sign | biased << M | (significand - (1u << M)))};
+}
+
+/// Calls `f.template operator()<T>()` with the element type of `t`: the C++ arithmetic
+/// types of with_numeric_dtype, plus Half, BFloat16 and Bool.
+template <typename F>
+std::string with_any_dtype(const OpSchema& schema, DType t, F&& f) {
+  if (!schema_lists_dtype(schema, t)) return dtype_not_implemented(schema, t);
+  switch (t) {
+    case DType::f16: return f.template operator()<Half>();
+    case DType::bf16: return f.template operator()<BFloat16>();
+    case DType::boolean: return f.template operator()<Bool>();
+    default: return with_numeric_dtype(schema, t, std::forward<F>(f));
+  }
+}
+
+// ---- Cast ---------------------------------------------------------------------------------
+
+/// A floating-point value truncated toward zero and saturated to the integer type D
+/// (NaN gives 0): C++ leaves out-of-range conversions undefined, ONNX unspecified.
+template <typename D>
+D truncate_saturating(double v) {
+  if (std::isnan(v)) return D{0};
+  double t = std::trunc(v);
+  // 2^digits is one past D's maximum; lowest() is 0 or -2^digits, all exact in double.
+  if (t >= std::ldexp(1.0, std::numeric_limits<D>::digits)) return std::numeric_limits<D>::max();
+  if (t <= static_cast<double>(std::numeric_limits<D>::lowest())) return std::numeric_limits<D>::lowest();
+  return static_cast<D>(t);
+}
+
+/// One element converted from S to D.
+template <typename D, typename S>
+D convert(S s) {
+  if constexpr (is_float16<S>) {
+    return convert<D>(decode(s));  // exact
+  } else if constexpr (std::is_same_v<S, Bool>) {
+    return convert<D>(static_cast<uint8_t>(s.byte != 0));
+  } else if constexpr (std::is_same_v<D, Bool>) {
+    return Bool{static_cast<uint8_t>(s != 0)};  // NaN is true, as in NumPy
+  } else if constexpr (is_float16<D>) {
+    return encode<D>(static_cast<long double>(s));
+  } else if constexpr (std::is_floating_point_v<S> && std::is_integral_v<D>) {
+    return truncate_saturating<D>(static_cast<double>(s));
+  } else {
+    // Integer to integer wraps modulo 2^bits (C++20); to a float rounds to nearest.
+    return static_cast<D>(s);
+  }
+}
+
+// ---- the scalar functions -------------------------------------------------------------------
+
+/// Rounds to the nearest integer, halves to even, independent of the FP environment.
+double round_half_even(double v) {
+  double r = std::round(v);  // halves away from zero
+  if (std::fabs(v - std::trunc(v)) == 0.5) r = 2.0 * std::round(v / 2.0);
+  return r;
+}
+
+/// log(1 + e^v) without overflow for large v.
+double softplus(double v) { return v > 0 ? v + std::log1p(std::exp(-v)) : std::log1p(std::exp(v)); }
+
+/// y[i] = f(x[i]) computed in double, rounded once to T.
+template <typename T, typename F>
+void map(const KernelArgs& args, F f) {
+  const T* x = args.in[0].as<const T>();
+  T* y = args.out[0].as<T>();
+  int64_t n = args.in[0].type.num_elements();
+  for (int64_t i = 0; i < n; ++i) y[i] = static_cast<T>(f(static_cast<double>(x[i])));
+}
+
+// The floating-point ops; attributes are read once, outside the element loop.
+template <typename T>
+std::string apply_float(OpKind kind, const KernelArgs& args) {
+  const AttrMap& a = args.attrs;
+  double alpha = a.get_float("alpha"), beta = a.get_float("beta"), gamma = a.get_float("gamma");
+  switch (kind) {
+    case OpKind::Abs: map<T>(args, [](double v) { return std::fabs(v); }); break;
+    case OpKind::Neg: map<T>(args, [](double v) { return -v; }); break;
+    case OpKind::Exp: map<T>(args, [](double v) { return std::exp(v); }); break;
+    case OpKind::Log: map<T>(args, [](double v) { return std::log(v); }); break;
+    case OpKind::Sqrt: map<T>(args, [](double v) { return std::sqrt(v); }); break;
+    case OpKind::Reciprocal: map<T>(args, [](double v) { return 1.0 / v; }); break;
+    case OpKind::Floor: map<T>(args, [](double v) { return std::floor(v); }); break;
+    case OpKind::Ceil: map<T>(args, [](double v) { return std::ceil(v); }); break;
+    case OpKind::Round: map<T>(args, round_half_even); break;
+    // Zeros (of either sign) and NaN are their own sign.
+    case OpKind::Sign: map<T>(args, [](double v) { return v > 0 ? 1.0 : v < 0 ? -1.0 : v; }); break;
+    case OpKind::Erf: map<T>(args, [](double v) { return std::erf(v); }); break;
+    case OpKind::Sin: map<T>(args, [](double v) { return std::sin(v); }); break;
+    case OpKind::Cos: map<T>(args, [](double v) { return std::cos(v); }); break;
+    case OpKind::Tan: map<T>(args, [](double v) { return std::tan(v); }); break;
+    case OpKind::Asin: map<T>(args, [](double v) { return std::asin(v); }); break;
+    case OpKind::Acos: map<T>(args, [](double v) { return std::acos(v); }); break;
+    case OpKind::Atan: map<T>(args, [](double v) { return std::atan(v); }); break;
+    case OpKind::Sinh: map<T>(args, [](double v) { return std::sinh(v); }); break;
+    case OpKind::Cosh: map<T>(args, [](double v) { return std::cosh(v); }); break;
+    case OpKind::Asinh: map<T>(args, [](double v) { return std::asinh(v); }); break;
+    case OpKind::Acosh: map<T>(args, [](double v) { return std::acosh(v); }); break;
+    case OpKind::Atanh: map<T>(args, [](double v) { return std::atanh(v); }); break;
+    case OpKind::Softplus: map<T>(args, softplus); break;
+    case OpKind::Softsign: map<T>(args, [](double v) { return v / (1.0 + std::fabs(v)); }); break;
+    // The comparisons are written so that NaN takes the branch that propagates it.
+    case OpKind::Elu: map<T>(args, [&](double v) { return v < 0 ? alpha * std::expm1(v) : v; }); break;
+    case OpKind::Selu:
+      map<T>(args, [&](double v) { return gamma * (v > 0 ? v : alpha * std::expm1(v)); });
+      break;
+    case OpKind::Celu:
+      map<T>(args, [&](double v) { return v > 0 ? v : alpha * std::expm1(v / alpha); });
+      break;
+    // std::max/std::min keep a NaN in first position, so NaN stays NaN.
+    case OpKind::HardSigmoid:
+      map<T>(args, [&](double v) { return std::min(std::max(alpha * v + beta, 0.0), 1.0); });
+      break;
+    case OpKind::HardSwish:
+      map<T>(args, [](double v) { return v * std::min(std::max(v / 6.0 + 0.5, 0.0), 1.0); });
+      break;
+    case OpKind::Mish: map<T>(args, [](double v) { return v * std::tanh(softplus(v)); }); break;
+    case OpKind::Gelu:
+      if (a.get_string("approximate") == "tanh") {
+        const double k = std::sqrt(2.0 / std::numbers::pi);
+        map<T>(args, [&](double v) { return 0.5 * v * (1.0 + std::tanh(k * (v + 0.044715 * v * v * v))); });
+      } else {
+        // erfc keeps the accuracy for large negative v, where 1 + erf(...) cancels.
+        map<T>(args, [](double v) { return 0.5 * v * std::erfc(-v / std::numbers::sqrt2); });
+      }
+      break;
+    // As ONNX's reference (NumPy where): NaN fails every comparison and gives 0.
+    case OpKind::ThresholdedRelu: map<T>(args, [&](double v) { return v > alpha ? v : 0.0; }); break;
+    case OpKind::Shrink: {
+      double bias = a.get_float("bias"), lambd = a.get_float("lambd");
+      map<T>(args, [&](double v) { return v < -lambd ? v + bias : v > lambd ? v - bias : 0.0; });
+      break;
+    }
+    default:
+      return fail(args.name(), "not a floating-point unary op");
+  }
+  return {};
+}
+
+// Abs, Neg, Sign and BitwiseNot of integers, wrapping through the unsigned type.
+template <typename T>
+std::string apply_integer(OpKind kind, const KernelArgs& args) {
+  // Types narrower than int would be promoted to (signed) int: negate in unsigned int.
+  using U = std::conditional_t<(sizeof(T) < sizeof(unsigned)), unsigned, std::make_unsigned_t<T>>;
+  const T* x = args.in[0].as<const T>();
+  T* y = args.out[0].as<T>();
+  int64_t n = args.in[0].type.num_elements();
+  auto negate = [](T v) { return static_cast<T>(U{0} - static_cast<U>(v)); };
+  auto negative = [](T v) {
+    if constexpr (std::is_signed_v<T>) return v < 0;
+    return false;
+  };
+  for (int64_t i = 0; i < n; ++i) {
+    T v = x[i];
+    switch (kind) {
+      case OpKind::Abs: y[i] = negative(v) ? negate(v) : v; break;
+      case OpKind::Neg: y[i] = negate(v); break;
+      case OpKind::Sign: y[i] = negative(v) ? static_cast<T>(-1) : static_cast<T>(v != 0); break;
+      case OpKind::BitwiseNot: y[i] = static_cast<T>(~static_cast<U>(v)); break;
+      default: return fail(args.name(), "not an integer unary op");
+    }
+  }
+  return {};
+}
+
+// IsNaN and IsInf: any floating type in, bool out.
+template <typename T>
+std::string apply_predicate(OpKind kind, const KernelArgs& args) {
+  const T* x = args.in[0].as<const T>();
+  uint8_t* y = args.out[0].as<uint8_t>();
+  int64_t n = args.in[0].type.num_elements();
+  bool positive = args.attrs.get_int("detect_positive", 1) != 0;
+  bool negative = args.attrs.get_int("detect_negative", 1) != 0;
+  for (int64_t i = 0; i < n; ++i) {
+    double v = 0;
+    if constexpr (is_float16<T>)
+      v = decode(x[i]);
+    else
+      v = static_cast<double>(x[i]);
+    bool r = kind == OpKind::IsNaN ? std::isnan(v) : std::isinf(v) && (v > 0 ? positive : negative);
+    y[i] = r ? 1 : 0;
+  }
+  return {};
+}
+
+}  // namespace
+
+// ---- shape rules -----------------------------------------------------------------------------
+
+// A bool result of the operand's shape (IsNaN, IsInf).
+std::string shape_unary_bool(const OpSchema& s, std::span<const TensorType> in, const AttrMap&,
+                             std::vector<TensorType>& out) {
+  out = {TensorType{DType::boolean, in[0].dims}};
+  return {};
+}
+
+// The operand's shape with the element type named by `dtype`.
+std::string shape_cast(const OpSchema& s, std::span<const TensorType> in, const AttrMap& attrs,
+                       std::vector<TensorType>& out) {
+  std::string name = attrs.get_string("dtype");
+  auto t = dtype_from_name(name);
+  if (!t) return fail(s.name, "dtype '", name, "' is not an element type");
+  out = {TensorType{*t, in[0].dims}};
+  return {};
+}
+
+// The operand's type, once `approximate` is known to be "none" or "tanh".
+std::string shape_gelu(const OpSchema& s, std::span<const TensorType> in, const AttrMap& attrs,
+                       std::vector<TensorType>& out) {
+  std::string mode = attrs.get_string("approximate");
+  if (mode != "none" && mode != "tanh")
+    return fail(s.name, "approximate must be \"none\" or \"tanh\", got \"", mode, "\"");
+  out = {in[0]};
+  return {};
+}
+
+// ---- kernels ---------------------------------------------------------------------------------
+
+std::string run_unary_math(const KernelArgs& args) {
+  OpKind kind = args.schema.kind;
+  DType t = args.in[0].type.dtype;
+  switch (kind) {
+    case OpKind::IsNaN:
+    case OpKind::IsInf:
+      return with_any_dtype(args.schema, t, [&]<typename T>() {
+        if constexpr (is_float16<T> || std::is_floating_point_v<T>) return apply_predicate<T>(kind, args);
+        return dtype_not_implemented(args.schema, t);
+      });
+    case OpKind::Not: {
+      const uint8_t* x = args.in[0].as<const uint8_t>();
+      uint8_t* y = args.out[0].as<uint8_t>();
+      for (int64_t i = 0, n = args.in[0].type.num_elements(); i < n; ++i) y[i] = x[i] ? 0 : 1;
+      return {};
+    }
+    default:
+      return with_numeric_dtype(args.schema, t, [&]<typename T>() {
+        if constexpr (std::is_floating_point_v<T>)
+          return apply_float<T>(kind, args);
+        else
+          return apply_integer<T>(kind, args);
+      });
+  }
+}
+
+std::string run_cast(const KernelArgs& args) {
+  const TensorView &x = args.in[0], &y = args.out[0];
+  int64_t n = x.type.num_elements();
+  return with_any_dtype(args.schema, x.type.dtype, [&]<typename S>() {
+    return with_any_dtype(args.schema, y.type.dtype, [&]<typename D>() {
+      const S* src = x.as<const S>();
+      D* dst = y.as<D>();
+      for (int64_t i = 0; i < n; ++i) dst[i] = convert<D>(src[i]);
+      return std::string();
+    });
+  });
+}
+
+}  // namespace halo::sem::kernels
