@@ -16,48 +16,18 @@
 #include <utility>
 #include <vector>
 
+#include "kernel_harness.h"
 #include "semantics.h"
 
 namespace {
 
-using namespace halo::sem;
-using Dims = std::vector<int64_t>;
+using namespace halo_test;
 
 // ---- harness --------------------------------------------------------------------------
 
-struct Tensor {
-  TensorType type;
-  std::vector<double> storage;  // 8-byte aligned bytes
 
-  TensorView view() { return {type, storage.empty() ? nullptr : storage.data()}; }
-  template <typename T>
-  std::vector<T> values() const {
-    std::vector<T> v(static_cast<size_t>(type.num_elements()));
-    if (!v.empty()) std::memcpy(v.data(), storage.data(), v.size() * sizeof(T));
-    return v;
-  }
-};
 
-Tensor allocate(TensorType type) {
-  size_t bytes = static_cast<size_t>(type.num_bytes());
-  return {std::move(type), std::vector<double>((bytes + 7) / 8)};
-}
 
-template <typename T>
-Tensor make(DType dtype, Dims dims, const std::vector<T>& values) {
-  Tensor t = allocate(TensorType{dtype, std::move(dims)});
-  EXPECT_EQ(values.size(), static_cast<size_t>(t.type.num_elements()));
-  if (!values.empty()) std::memcpy(t.storage.data(), values.data(), values.size() * sizeof(T));
-  return t;
-}
-
-Tensor f32(Dims d, const std::vector<float>& v) { return make(DType::f32, std::move(d), v); }
-Tensor f64(Dims d, const std::vector<double>& v) { return make(DType::f64, std::move(d), v); }
-Tensor i32(Dims d, const std::vector<int32_t>& v) { return make(DType::i32, std::move(d), v); }
-Tensor i64(Dims d, const std::vector<int64_t>& v) { return make(DType::i64, std::move(d), v); }
-Tensor u8(Dims d, const std::vector<uint8_t>& v) { return make(DType::u8, std::move(d), v); }
-Tensor boolean(Dims d, const std::vector<uint8_t>& v) { return make(DType::boolean, std::move(d), v); }
-Tensor absent() { return {}; }
 
 // 0, 1, 2, ... as f32.
 Tensor iota(Dims dims) {
@@ -67,46 +37,9 @@ Tensor iota(Dims dims) {
   return f32(std::move(dims), v);
 }
 
-AttrMap attrs(std::initializer_list<std::pair<const char*, AttrValue>> list) {
-  AttrMap m;
-  for (const auto& [name, value] : list) m.set(name, value);
-  return m;
-}
 
-struct Result {
-  std::string error;
-  std::vector<Tensor> outs;
-  const TensorType& type() const { return outs.at(0).type; }
-  Dims dims() const { return outs.at(0).type.dims; }
-  std::vector<float> f() const { return outs.at(0).values<float>(); }
-  template <typename T>
-  std::vector<T> v() const {
-    return outs.at(0).values<T>();
-  }
-};
 
-Result run(OpKind kind, std::vector<Tensor> ins, AttrMap a = {}) {
-  Result r;
-  fill_attr_defaults(op_schema(kind), a);
-  std::vector<TensorType> in_types, out_types;
-  for (const auto& t : ins) in_types.push_back(t.type);
-  r.error = infer_types(kind, in_types, a, out_types);
-  if (!r.error.empty()) return r;
-  for (auto& t : out_types) r.outs.push_back(allocate(t));
-  std::vector<TensorView> in_views, out_views;
-  for (auto& t : ins) in_views.push_back(t.view());
-  for (auto& t : r.outs) out_views.push_back(t.view());
-  r.error = run_kernel(kind, in_views, a, out_views);
-  return r;
-}
 
-void expect_error(const std::string& err, const std::string& op, const std::string& part = "") {
-  EXPECT_EQ(err.rfind(op + ": ", 0), 0u) << err;
-  EXPECT_EQ(err.find('\n'), std::string::npos) << err;
-  if (!part.empty()) {
-    EXPECT_NE(err.find(part), std::string::npos) << err;
-  }
-}
 
 using F = std::vector<float>;
 
@@ -232,11 +165,11 @@ TEST(KernelsTensor, GatherMovesAnyElementType) {
   Result r = run(OpKind::Gather, {boolean({4}, {1, 0, 0, 1}), i64({3}, {3, 1, 0})});
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.type().dtype, DType::boolean);
-  EXPECT_EQ(r.v<uint8_t>(), (std::vector<uint8_t>{1, 0, 1}));
+  EXPECT_EQ(r.get<uint8_t>(), (std::vector<uint8_t>{1, 0, 1}));
   const int64_t big = (int64_t{1} << 62) + 3;  // exact, not through double
   Result s = run(OpKind::Gather, {i64({2}, {7, big}), i32({1}, {1})});
   ASSERT_EQ(s.error, "");
-  EXPECT_EQ(s.v<int64_t>(), (std::vector<int64_t>{big}));
+  EXPECT_EQ(s.get<int64_t>(), (std::vector<int64_t>{big}));
 }
 
 TEST(KernelsTensor, GatherErrors) {
@@ -276,12 +209,12 @@ TEST(KernelsTensor, GatherNDSpecExamples) {
   // Example 1: full index tuples.
   Result a = run(OpKind::GatherND, {i32({2, 2}, {0, 1, 2, 3}), i64({2, 2}, {0, 0, 1, 1})});
   ASSERT_EQ(a.error, "");
-  EXPECT_EQ(a.v<int32_t>(), (std::vector<int32_t>{0, 3}));
+  EXPECT_EQ(a.get<int32_t>(), (std::vector<int32_t>{0, 3}));
   // Example 2: partial tuples select rows.
   Result b = run(OpKind::GatherND, {i32({2, 2}, {0, 1, 2, 3}), i64({2, 1}, {1, 0})});
   ASSERT_EQ(b.error, "");
   EXPECT_EQ(b.dims(), (Dims{2, 2}));
-  EXPECT_EQ(b.v<int32_t>(), (std::vector<int32_t>{2, 3, 0, 1}));
+  EXPECT_EQ(b.get<int32_t>(), (std::vector<int32_t>{2, 3, 0, 1}));
   // Example 3: [2,2,2] data, indices [[0,1],[1,0]] -> [[2,3],[4,5]].
   Result c = run(OpKind::GatherND, {iota({2, 2, 2}), i64({2, 2}, {0, 1, 1, 0})});
   ASSERT_EQ(c.error, "");
@@ -347,13 +280,13 @@ TEST(KernelsTensor, PadReflectEdgeWrap) {
   Tensor x = i32({3}, {1, 2, 3});
   Result r = run(OpKind::Pad, {x}, attrs({{"pads", Dims{5, 4}}, {"mode", std::string("reflect")}}));
   ASSERT_EQ(r.error, "");
-  EXPECT_EQ(r.v<int32_t>(), (std::vector<int32_t>{2, 1, 2, 3, 2, 1, 2, 3, 2, 1, 2, 3}));
+  EXPECT_EQ(r.get<int32_t>(), (std::vector<int32_t>{2, 1, 2, 3, 2, 1, 2, 3, 2, 1, 2, 3}));
   Result w = run(OpKind::Pad, {x}, attrs({{"pads", Dims{4, 4}}, {"mode", std::string("wrap")}}));
   ASSERT_EQ(w.error, "");
-  EXPECT_EQ(w.v<int32_t>(), (std::vector<int32_t>{3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1}));
+  EXPECT_EQ(w.get<int32_t>(), (std::vector<int32_t>{3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1}));
   Result e = run(OpKind::Pad, {x}, attrs({{"pads", Dims{2, 2}}, {"mode", std::string("edge")}}));
   ASSERT_EQ(e.error, "");
-  EXPECT_EQ(e.v<int32_t>(), (std::vector<int32_t>{1, 1, 1, 2, 3, 3, 3}));
+  EXPECT_EQ(e.get<int32_t>(), (std::vector<int32_t>{1, 1, 1, 2, 3, 3, 3}));
   // 2-D edge: corners take the corner element.
   Result e2 = run(OpKind::Pad, {iota({2, 2})},
                   attrs({{"pads", Dims{1, 0, 0, 1}}, {"mode", std::string("edge")}}));
@@ -458,7 +391,7 @@ TEST(KernelsTensor, TriluUpperAndLowerWithK) {
   EXPECT_EQ(l.f(), (F{0, 0, 0, 0, 4, 0, 0, 0, 8, 9, 0, 0}));
   Result u2 = run(OpKind::Trilu, {i64({2, 2, 2}, {1, 2, 3, 4, 5, 6, 7, 8})}, attrs({{"k", int64_t{1}}}));
   ASSERT_EQ(u2.error, "");
-  EXPECT_EQ(u2.v<int64_t>(), (std::vector<int64_t>{0, 2, 0, 0, 0, 6, 0, 0}));
+  EXPECT_EQ(u2.get<int64_t>(), (std::vector<int64_t>{0, 2, 0, 0, 0, 6, 0, 0}));
   // Extreme k keeps everything or nothing.
   Result all = run(OpKind::Trilu, {iota({2, 2})},
                    attrs({{"upper", int64_t{0}}, {"k", std::numeric_limits<int64_t>::max()}}));
@@ -483,7 +416,7 @@ TEST(KernelsTensor, OneHotAxesAndNegativeIndices) {
   ASSERT_EQ(a.error, "");
   EXPECT_EQ(a.dims(), (Dims{3, 2}));
   EXPECT_EQ(a.type().dtype, DType::i32);
-  EXPECT_EQ(a.v<int32_t>(), (std::vector<int32_t>{1, -1, -1, -1, -1, 1}));
+  EXPECT_EQ(a.get<int32_t>(), (std::vector<int32_t>{1, -1, -1, -1, -1, 1}));
 }
 
 TEST(KernelsTensor, OneHotFloatIndicesTruncate) {
@@ -491,7 +424,7 @@ TEST(KernelsTensor, OneHotFloatIndicesTruncate) {
                  attrs({{"depth", int64_t{3}}, {"axis", int64_t{-2}}}));
   ASSERT_EQ(r.error, "");
   // 1.7 -> 1, -0.5 -> 0, -3.2 -> -3 -> 0.
-  EXPECT_EQ(r.v<double>(), (std::vector<double>{2, 3, 3, 3, 2, 2, 2, 2, 2}));
+  EXPECT_EQ(r.get<double>(), (std::vector<double>{2, 3, 3, 3, 2, 2, 2, 2, 2}));
 }
 
 TEST(KernelsTensor, OneHotErrors) {
@@ -562,7 +495,7 @@ TEST(KernelsTensor, ScatterElementsReductions) {
                  {i32({2}, {std::numeric_limits<int32_t>::max(), 0}), i64({1}, {0}), i32({1}, {1})},
                  attrs({{"reduction", std::string("add")}}));
   ASSERT_EQ(w.error, "");
-  EXPECT_EQ(w.v<int32_t>(), (std::vector<int32_t>{std::numeric_limits<int32_t>::min(), 0}));
+  EXPECT_EQ(w.get<int32_t>(), (std::vector<int32_t>{std::numeric_limits<int32_t>::min(), 0}));
 }
 
 TEST(KernelsTensor, ScatterElementsErrors) {
@@ -583,7 +516,7 @@ TEST(KernelsTensor, ScatterElementsErrors) {
   // Bool with reduction none only moves bytes.
   Result ok = run(OpKind::ScatterElements, {boolean({2}, {0, 0}), i64({1}, {1}), boolean({1}, {1})});
   ASSERT_EQ(ok.error, "");
-  EXPECT_EQ(ok.v<uint8_t>(), (std::vector<uint8_t>{0, 1}));
+  EXPECT_EQ(ok.get<uint8_t>(), (std::vector<uint8_t>{0, 1}));
 }
 
 // ---- ScatterND ------------------------------------------------------------------------
@@ -610,11 +543,11 @@ TEST(KernelsTensor, ScatterNDReductionsAndErrors) {
   Result mul = run(OpKind::ScatterND, {i64({3}, {1, 2, 3}), i64({2, 1}, {-1, 2}), i64({2}, {4, 5})},
                    attrs({{"reduction", std::string("mul")}}));
   ASSERT_EQ(mul.error, "");
-  EXPECT_EQ(mul.v<int64_t>(), (std::vector<int64_t>{1, 2, 60}));
+  EXPECT_EQ(mul.get<int64_t>(), (std::vector<int64_t>{1, 2, 60}));
   Result mx = run(OpKind::ScatterND, {u8({2, 2}, {1, 9, 3, 4}), i64({1, 2}, {0, 1}), u8({1}, {5})},
                   attrs({{"reduction", std::string("max")}}));
   ASSERT_EQ(mx.error, "");
-  EXPECT_EQ(mx.v<uint8_t>(), (std::vector<uint8_t>{1, 9, 3, 4}));
+  EXPECT_EQ(mx.get<uint8_t>(), (std::vector<uint8_t>{1, 9, 3, 4}));
   expect_error(run(OpKind::ScatterND, {iota({3}), i64({1, 1}, {3}), f32({1}, {1})}).error, "ScatterND",
                "out of range");
   expect_error(run(OpKind::ScatterND, {iota({3, 2}), i64({1, 1}, {0}), f32({3}, {1, 2, 3})}).error,
@@ -683,9 +616,9 @@ TEST(KernelsTensor, EinsumIntegersAreExact) {
   const int64_t big = (int64_t{1} << 60) + 1;  // not representable in double
   Result r = einsum("i,i", {i64({2}, {big, 1}), i64({2}, {1, 2})});
   ASSERT_EQ(r.error, "");
-  EXPECT_EQ(r.v<int64_t>(), (std::vector<int64_t>{big + 2}));
+  EXPECT_EQ(r.get<int64_t>(), (std::vector<int64_t>{big + 2}));
   Result s = einsum("ij->j", {i32({2, 2}, {-1, 2, -3, 4})});
-  EXPECT_EQ(s.v<int32_t>(), (std::vector<int32_t>{-4, 6}));
+  EXPECT_EQ(s.get<int32_t>(), (std::vector<int32_t>{-4, 6}));
 }
 
 TEST(KernelsTensor, EinsumErrors) {

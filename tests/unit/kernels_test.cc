@@ -17,50 +17,18 @@
 #include <utility>
 #include <vector>
 
+#include "kernel_harness.h"
 #include "semantics.h"
 
 namespace {
 
-using namespace halo::sem;
-using Dims = std::vector<int64_t>;
+using namespace halo_test;
 
 // ---- harness --------------------------------------------------------------------------
 
-// A tensor that owns its (suitably aligned) bytes.
-struct Tensor {
-  TensorType type;
-  std::vector<double> storage;  // double-aligned bytes, large enough for any dtype here
 
-  TensorView view() { return {type, storage.empty() ? nullptr : storage.data()}; }
-  template <typename T>
-  std::vector<T> values() const {
-    std::vector<T> v(static_cast<size_t>(type.num_elements()));
-    if (!v.empty()) std::memcpy(v.data(), storage.data(), v.size() * sizeof(T));
-    return v;
-  }
-};
 
-Tensor allocate(TensorType type) {
-  size_t bytes = static_cast<size_t>(type.num_bytes());
-  return {std::move(type), std::vector<double>((bytes + 7) / 8)};
-}
 
-template <typename T>
-Tensor make(DType dtype, Dims dims, const std::vector<T>& values) {
-  Tensor t = allocate(TensorType{dtype, std::move(dims)});
-  EXPECT_EQ(values.size(), static_cast<size_t>(t.type.num_elements()));
-  if (!values.empty()) std::memcpy(t.storage.data(), values.data(), values.size() * sizeof(T));
-  return t;
-}
-
-Tensor f32(Dims dims, const std::vector<float>& v) { return make(DType::f32, std::move(dims), v); }
-Tensor i32(Dims dims, const std::vector<int32_t>& v) {
-  return make(DType::i32, std::move(dims), v);
-}
-Tensor i64(Dims dims, const std::vector<int64_t>& v) {
-  return make(DType::i64, std::move(dims), v);
-}
-Tensor absent() { return {}; }
 
 // 0, 1, 2, ... as f32 of the given shape.
 Tensor iota(Dims dims, float scale = 1.0f) {
@@ -70,41 +38,9 @@ Tensor iota(Dims dims, float scale = 1.0f) {
   return f32(std::move(dims), v);
 }
 
-AttrMap attrs(std::initializer_list<std::pair<const char*, AttrValue>> list) {
-  AttrMap m;
-  for (const auto& [name, value] : list) m.set(name, value);
-  return m;
-}
 
-struct Result {
-  std::string error;
-  std::vector<Tensor> outs;
-  const TensorType& type(size_t i = 0) const { return outs.at(i).type; }
-  std::vector<float> f(size_t i = 0) const { return outs.at(i).values<float>(); }
-};
 
-// What a caller does: fill defaults, infer the result types, allocate, run.
-Result run(OpKind kind, std::vector<Tensor> ins, AttrMap a = {}) {
-  Result r;
-  fill_attr_defaults(op_schema(kind), a);
-  std::vector<TensorType> in_types, out_types;
-  for (const auto& t : ins) in_types.push_back(t.type);
-  r.error = infer_types(kind, in_types, a, out_types);
-  if (!r.error.empty()) return r;
-  for (auto& t : out_types) r.outs.push_back(allocate(t));
-  std::vector<TensorView> in_views, out_views;
-  for (auto& t : ins) in_views.push_back(t.view());
-  for (auto& t : r.outs) out_views.push_back(t.view());
-  r.error = run_kernel(kind, in_views, a, out_views);
-  return r;
-}
 
-// Only the shape rule.
-std::string infer(OpKind kind, std::vector<TensorType> ins, AttrMap a,
-                  std::vector<TensorType>& outs) {
-  fill_attr_defaults(op_schema(kind), a);
-  return infer_types(kind, ins, a, outs);
-}
 
 void expect_near(const std::vector<float>& got, const std::vector<double>& want,
                  double tol = 1e-5) {
@@ -113,18 +49,7 @@ void expect_near(const std::vector<float>& got, const std::vector<double>& want,
     EXPECT_NEAR(got[i], want[i], tol * std::max(1.0, std::fabs(want[i]))) << "at " << i;
 }
 
-bool starts_with(const std::string& s, const std::string& prefix) {
-  return s.rfind(prefix, 0) == 0;
-}
 
-// Checks that an error came back, names the op and is one line.
-void expect_error(const std::string& err, const std::string& op, const std::string& part = "") {
-  EXPECT_TRUE(starts_with(err, op + ": ")) << err;
-  EXPECT_EQ(err.find('\n'), std::string::npos) << err;
-  if (!part.empty()) {
-    EXPECT_NE(err.find(part), std::string::npos) << err;
-  }
-}
 
 // ---- binary ---------------------------------------------------------------------------
 
