@@ -12,73 +12,21 @@
 #include <utility>
 #include <vector>
 
+#include "kernel_harness.h"
 #include "semantics.h"
 
 namespace {
 
-using namespace halo::sem;
-using Dims = std::vector<int64_t>;
+using namespace halo_test;
 
 // ---- harness (as in the other kernel family tests) -------------------------------------
 
-struct Tensor {
-  TensorType type;
-  std::vector<double> storage;  // 8-byte aligned bytes, large enough for any dtype here
 
-  TensorView view() { return {type, storage.empty() ? nullptr : storage.data()}; }
-  template <typename T>
-  std::vector<T> values() const {
-    std::vector<T> v(static_cast<size_t>(type.num_elements()));
-    if (!v.empty()) std::memcpy(v.data(), storage.data(), v.size() * sizeof(T));
-    return v;
-  }
-};
 
-Tensor allocate(TensorType type) {
-  size_t bytes = static_cast<size_t>(type.num_bytes());
-  return {std::move(type), std::vector<double>((bytes + 7) / 8)};
-}
 
-template <typename T>
-Tensor make(DType dtype, Dims dims, const std::vector<T>& values) {
-  Tensor t = allocate(TensorType{dtype, std::move(dims)});
-  EXPECT_EQ(values.size(), static_cast<size_t>(t.type.num_elements()));
-  if (!values.empty()) std::memcpy(t.storage.data(), values.data(), values.size() * sizeof(T));
-  return t;
-}
 
-Tensor f32(Dims d, const std::vector<float>& v) { return make(DType::f32, std::move(d), v); }
-Tensor f64(Dims d, const std::vector<double>& v) { return make(DType::f64, std::move(d), v); }
 
-AttrMap attrs(std::initializer_list<std::pair<const char*, AttrValue>> list) {
-  AttrMap m;
-  for (const auto& [name, value] : list) m.set(name, value);
-  return m;
-}
 
-struct Result {
-  std::string error;
-  std::vector<Tensor> outs;
-  const TensorType& type() const { return outs.at(0).type; }
-  std::vector<float> f() const { return outs.at(0).values<float>(); }
-  std::vector<double> d() const { return outs.at(0).values<double>(); }
-};
-
-// What a caller does: fill defaults, infer the result types, allocate, run.
-Result run(OpKind kind, std::vector<Tensor> ins, AttrMap a = {}) {
-  Result r;
-  fill_attr_defaults(op_schema(kind), a);
-  std::vector<TensorType> in_types, out_types;
-  for (const auto& t : ins) in_types.push_back(t.type);
-  r.error = infer_types(kind, in_types, a, out_types);
-  if (!r.error.empty()) return r;
-  for (auto& t : out_types) r.outs.push_back(allocate(t));
-  std::vector<TensorView> in_views, out_views;
-  for (auto& t : ins) in_views.push_back(t.view());
-  for (auto& t : r.outs) out_views.push_back(t.view());
-  r.error = run_kernel(kind, in_views, a, out_views);
-  return r;
-}
 
 void expect_near(const std::vector<float>& got, const std::vector<double>& want, double tol = 1e-5) {
   ASSERT_EQ(got.size(), want.size());
@@ -93,17 +41,7 @@ void expect_near(const std::vector<float>& got, const std::vector<double>& want,
   }
 }
 
-void expect_error(const std::string& err, const std::string& op, const std::string& part = "") {
-  EXPECT_EQ(err.rfind(op + ": ", 0), 0u) << err;
-  EXPECT_EQ(err.find('\n'), std::string::npos) << err;
-  if (!part.empty()) {
-    EXPECT_NE(err.find(part), std::string::npos) << err;
-  }
-}
 
-Tensor absent() { return Tensor{}; }
-Tensor i64(Dims d, const std::vector<int64_t>& v) { return make(DType::i64, std::move(d), v); }
-Tensor boolean(Dims d, const std::vector<uint8_t>& v) { return make(DType::boolean, std::move(d), v); }
 
 const double kLn3 = std::log(3.0);
 

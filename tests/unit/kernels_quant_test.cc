@@ -14,93 +14,23 @@
 #include <utility>
 #include <vector>
 
+#include "kernel_harness.h"
 #include "semantics.h"
 
 namespace {
 
-using namespace halo::sem;
-using Dims = std::vector<int64_t>;
+using namespace halo_test;
 
 // ---- harness --------------------------------------------------------------------------
 
-struct Tensor {
-  TensorType type;
-  std::vector<double> storage;  // 8-byte aligned bytes
 
-  TensorView view() { return {type, storage.empty() ? nullptr : storage.data()}; }
-  template <typename T>
-  std::vector<T> values() const {
-    std::vector<T> v(static_cast<size_t>(type.num_elements()));
-    if (!v.empty()) std::memcpy(v.data(), storage.data(), v.size() * sizeof(T));
-    return v;
-  }
-};
 
-Tensor allocate(TensorType type) {
-  if (!type.present()) return {std::move(type), {}};
-  size_t bytes = static_cast<size_t>(type.num_bytes());
-  return {std::move(type), std::vector<double>((bytes + 7) / 8)};
-}
 
-template <typename T>
-Tensor make(DType dtype, Dims dims, const std::vector<T>& values) {
-  Tensor t = allocate(TensorType{dtype, std::move(dims)});
-  EXPECT_EQ(values.size(), static_cast<size_t>(t.type.num_elements()));
-  EXPECT_EQ(sizeof(T), dtype_size(dtype));
-  if (!values.empty()) std::memcpy(t.storage.data(), values.data(), values.size() * sizeof(T));
-  return t;
-}
-
-Tensor f32(Dims d, const std::vector<float>& v) { return make(DType::f32, std::move(d), v); }
-Tensor f64(Dims d, const std::vector<double>& v) { return make(DType::f64, std::move(d), v); }
-Tensor f16(Dims d, const std::vector<uint16_t>& v) { return make(DType::f16, std::move(d), v); }
-Tensor i8(Dims d, const std::vector<int8_t>& v) { return make(DType::i8, std::move(d), v); }
-Tensor i16(Dims d, const std::vector<int16_t>& v) { return make(DType::i16, std::move(d), v); }
-Tensor i32(Dims d, const std::vector<int32_t>& v) { return make(DType::i32, std::move(d), v); }
-Tensor u8(Dims d, const std::vector<uint8_t>& v) { return make(DType::u8, std::move(d), v); }
-Tensor u16(Dims d, const std::vector<uint16_t>& v) { return make(DType::u16, std::move(d), v); }
 Tensor none() { return Tensor{}; }  // an absent optional operand
 
-AttrMap attrs(std::initializer_list<std::pair<const char*, AttrValue>> list) {
-  AttrMap m;
-  for (const auto& [name, value] : list) m.set(name, value);
-  return m;
-}
 
-struct Result {
-  std::string error;
-  std::vector<Tensor> outs;
-  const TensorType& type() const { return outs.at(0).type; }
-  template <typename T>
-  std::vector<T> get() const {
-    return outs.at(0).values<T>();
-  }
-};
 
-// What a caller does: fill defaults, infer the result types, allocate, run.
-Result run(OpKind kind, std::vector<Tensor> ins, AttrMap a = {}) {
-  Result r;
-  fill_attr_defaults(op_schema(kind), a);
-  std::vector<TensorType> in_types, out_types;
-  for (const auto& t : ins) in_types.push_back(t.type);
-  r.error = infer_types(kind, in_types, a, out_types);
-  if (!r.error.empty()) return r;
-  for (auto& t : out_types) r.outs.push_back(allocate(t));
-  std::vector<TensorView> in_views, out_views;
-  for (auto& t : ins) in_views.push_back(t.view());
-  for (auto& t : r.outs) out_views.push_back(t.view());
-  r.error = run_kernel(kind, in_views, a, out_views);
-  return r;
-}
 
-// Checks that an error came back, names the op, is one line and contains `part`.
-void expect_error(const std::string& err, const std::string& op, const std::string& part = "") {
-  EXPECT_EQ(err.rfind(op + ": ", 0), 0u) << err;
-  EXPECT_EQ(err.find('\n'), std::string::npos) << err;
-  if (!part.empty()) {
-    EXPECT_NE(err.find(part), std::string::npos) << err;
-  }
-}
 
 const float kNaN = std::numeric_limits<float>::quiet_NaN();
 using U8 = std::vector<uint8_t>;
