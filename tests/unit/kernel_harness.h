@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
@@ -113,6 +115,21 @@ inline void expect_error(const std::string& err, const std::string& op, const st
   EXPECT_EQ(err.find('\n'), std::string::npos) << err;
   if (!part.empty()) {
     EXPECT_NE(err.find(part), std::string::npos) << err;
+  }
+}
+
+/// Float results against doubles, relative tolerance (absolute below 1); NaN and
+/// infinities must match exactly.
+inline void expect_close(const std::vector<float>& got, const std::vector<double>& want, double tol = 1e-5) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    if (std::isnan(want[i])) {
+      EXPECT_TRUE(std::isnan(got[i])) << "at " << i << ": " << got[i];
+    } else if (std::isinf(want[i])) {
+      EXPECT_EQ(got[i], want[i]) << "at " << i;
+    } else {
+      EXPECT_NEAR(got[i], want[i], tol * std::max(1.0, std::fabs(want[i]))) << "at " << i;
+    }
   }
 }
 

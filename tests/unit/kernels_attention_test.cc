@@ -19,30 +19,6 @@ namespace {
 
 using namespace halo_test;
 
-// ---- harness (as in the other kernel family tests) -------------------------------------
-
-
-
-
-
-
-
-
-void expect_near(const std::vector<float>& got, const std::vector<double>& want, double tol = 1e-5) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < got.size(); ++i) {
-    if (std::isnan(want[i])) {
-      EXPECT_TRUE(std::isnan(got[i])) << "at " << i << ": " << got[i];
-    } else if (std::isinf(want[i])) {
-      EXPECT_EQ(got[i], want[i]) << "at " << i;
-    } else {
-      EXPECT_NEAR(got[i], want[i], tol * std::max(1.0, std::fabs(want[i]))) << "at " << i;
-    }
-  }
-}
-
-
-
 const double kLn3 = std::log(3.0);
 
 // ---- Attention ------------------------------------------------------------------------
@@ -53,7 +29,7 @@ TEST(KernelsAttention, FourDTwoKeys) {
                  {f32({1, 1, 1, 1}, {1}), f32({1, 1, 2, 1}, {0, float(kLn3)}), f32({1, 1, 2, 1}, {4, 8})});
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.type(), (TensorType{DType::f32, {1, 1, 1, 1}}));
-  expect_near(r.f(), {7});
+  expect_close(r.f(), {7});
 }
 
 TEST(KernelsAttention, Float64AndExplicitScale) {
@@ -72,7 +48,7 @@ TEST(KernelsAttention, DefaultScaleIsInverseSqrtHeadSize) {
                                      f32({1, 1, 2, 2}, {4, 0, 8, 4})});
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.type(), (TensorType{DType::f32, {1, 1, 1, 2}}));
-  expect_near(r.f(), {7, 3});
+  expect_close(r.f(), {7, 3});
 }
 
 TEST(KernelsAttention, Causal) {
@@ -80,7 +56,7 @@ TEST(KernelsAttention, Causal) {
   Result r = run(OpKind::Attention, {f32({1, 1, 2, 1}, {0, 0}), f32({1, 1, 2, 1}, {1, 2}), f32({1, 1, 2, 1}, {2, 6})},
                  attrs({{"is_causal", int64_t{1}}}));
   ASSERT_EQ(r.error, "");
-  expect_near(r.f(), {2, 4});
+  expect_close(r.f(), {2, 4});
 }
 
 TEST(KernelsAttention, BoolMaskAndShortFloatMask) {
@@ -88,15 +64,15 @@ TEST(KernelsAttention, BoolMaskAndShortFloatMask) {
   // Key 0 masked out -> V1 = 8.
   Result r = run(OpKind::Attention, {q, k, v, boolean({1, 2}, {0, 1})});
   ASSERT_EQ(r.error, "");
-  expect_near(r.f(), {8});
+  expect_close(r.f(), {8});
   // A float mask of one column: key 1 falls into the -inf padding -> V0 = 4.
   r = run(OpKind::Attention, {q, k, v, f32({1}, {0})});
   ASSERT_EQ(r.error, "");
-  expect_near(r.f(), {4});
+  expect_close(r.f(), {4});
   // Additive float mask {ln 3, 0}: scores {ln 3, ln 3} -> mean 6.
   r = run(OpKind::Attention, {q, k, v, f32({1, 1, 1, 2}, {float(kLn3), 0})});
   ASSERT_EQ(r.error, "");
-  expect_near(r.f(), {6});
+  expect_close(r.f(), {6});
 }
 
 TEST(KernelsAttention, ThreeDGroupedQuery) {
@@ -106,7 +82,7 @@ TEST(KernelsAttention, ThreeDGroupedQuery) {
                  attrs({{"q_num_heads", int64_t{2}}, {"kv_num_heads", int64_t{1}}}));
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.type(), (TensorType{DType::f32, {1, 1, 2}}));
-  expect_near(r.f(), {6, 7});
+  expect_close(r.f(), {6, 7});
 }
 
 TEST(KernelsAttention, ThreeDHeadLayout) {
@@ -117,7 +93,7 @@ TEST(KernelsAttention, ThreeDHeadLayout) {
                  attrs({{"q_num_heads", int64_t{2}}, {"kv_num_heads", int64_t{2}}}));
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.type(), (TensorType{DType::f32, {1, 2, 4}}));
-  expect_near(r.f(), {1, 2, 3, 4, 1, 2, 3, 4});
+  expect_close(r.f(), {1, 2, 3, 4, 1, 2, 3, 4});
 }
 
 TEST(KernelsAttention, PastKeyValueWithCausal) {
@@ -128,7 +104,7 @@ TEST(KernelsAttention, PastKeyValueWithCausal) {
                   f32({1, 1, 1, 1}, {0}), f32({1, 1, 1, 1}, {4})},
                  attrs({{"is_causal", int64_t{1}}}));
   ASSERT_EQ(r.error, "");
-  expect_near(r.f(), {7});
+  expect_close(r.f(), {7});
 }
 
 TEST(KernelsAttention, Softcap) {
@@ -137,7 +113,7 @@ TEST(KernelsAttention, Softcap) {
   Result r = run(OpKind::Attention, {f32({1, 1, 1, 1}, {1}), f32({1, 1, 2, 1}, {0, 10}), f32({1, 1, 2, 1}, {4, 8})},
                  attrs({{"softcap", 2.0}}));
   ASSERT_EQ(r.error, "");
-  expect_near(r.f(), {(4 + 8 * w) / (1 + w)});
+  expect_close(r.f(), {(4 + 8 * w) / (1 + w)});
 }
 
 TEST(KernelsAttention, NonpadKvSeqlen) {
@@ -146,14 +122,14 @@ TEST(KernelsAttention, NonpadKvSeqlen) {
                  {f32({2, 1, 1, 1}, {1, 1}), f32({2, 1, 2, 1}, {0, float(kLn3), 0, float(kLn3)}),
                   f32({2, 1, 2, 1}, {4, 8, 4, 8}), absent(), absent(), absent(), i64({2}, {1, 2})});
   ASSERT_EQ(r.error, "");
-  expect_near(r.f(), {4, 7});
+  expect_close(r.f(), {4, 7});
 }
 
 TEST(KernelsAttention, FullyMaskedRowIsNaN) {
   Result r = run(OpKind::Attention, {f32({1, 1, 1, 1}, {1}), f32({1, 1, 1, 1}, {1}), f32({1, 1, 1, 1}, {1}),
                                      boolean({1}, {0})});
   ASSERT_EQ(r.error, "");
-  expect_near(r.f(), {std::nan("")});
+  expect_close(r.f(), {std::nan("")});
 }
 
 TEST(KernelsAttention, Errors) {
@@ -181,7 +157,7 @@ TEST(KernelsAttention, RotaryHalvesWithPositionIds) {
                   i64({1, 2}, {1, 0})});
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.type(), (TensorType{DType::f32, {1, 1, 2, 4}}));
-  expect_near(r.f(), {-3, -4, 1, 2, 5, 6, 7, 8});
+  expect_close(r.f(), {-3, -4, 1, 2, 5, 6, 7, 8});
 }
 
 TEST(KernelsAttention, RotaryInterleavedPartialThreeD) {

@@ -24,19 +24,11 @@ using namespace halo_test;
 
 // ---- harness --------------------------------------------------------------------------
 
-
-
-
-
-
-
-
 void expect_near(const std::vector<float>& got, const std::vector<double>& want, double tol = 1e-6) {
   ASSERT_EQ(got.size(), want.size());
   for (size_t i = 0; i < got.size(); ++i)
     EXPECT_NEAR(got[i], want[i], tol * std::max(1.0, std::fabs(want[i]))) << "at " << i;
 }
-
 
 using B = std::vector<uint8_t>;  // bool results, one byte each
 const float kNaN = std::numeric_limits<float>::quiet_NaN();

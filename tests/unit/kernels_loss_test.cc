@@ -21,32 +21,6 @@ namespace {
 
 using namespace halo_test;
 
-// ---- harness (as in the other kernel family tests) -------------------------------------
-
-
-
-
-
-
-
-
-void expect_near(const std::vector<float>& got, const std::vector<double>& want, double tol = 1e-5) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < got.size(); ++i) {
-    if (std::isnan(want[i])) {
-      EXPECT_TRUE(std::isnan(got[i])) << "at " << i << ": " << got[i];
-    } else if (std::isinf(want[i])) {
-      EXPECT_EQ(got[i], want[i]) << "at " << i;
-    } else {
-      EXPECT_NEAR(got[i], want[i], tol * std::max(1.0, std::fabs(want[i]))) << "at " << i;
-    }
-  }
-}
-
-
-
-
-
 // The attributes the ONNX handler produces: ignore_index only counts with has_ignore_index.
 AttrMap loss_attrs(const char* reduction) { return attrs({{"reduction", std::string(reduction)}}); }
 AttrMap loss_attrs(const char* reduction, int64_t ignore) {
@@ -62,15 +36,15 @@ TEST(KernelsLoss, NllReductions) {
   auto r = run(OpKind::NegativeLogLikelihoodLoss, {nll_x(), i64({2}, {2, 0})}, loss_attrs("none"));
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.type(), (TensorType{DType::f32, {2}}));
-  expect_near(r.f(), {-3, -4});
+  expect_close(r.f(), {-3, -4});
   r = run(OpKind::NegativeLogLikelihoodLoss, {nll_x(), i64({2}, {2, 0})}, loss_attrs("sum"));
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.type(), (TensorType{DType::f32, {}}));
-  expect_near(r.f(), {-7});
+  expect_close(r.f(), {-7});
   // mean is the default reduction: -7 / 2
   r = run(OpKind::NegativeLogLikelihoodLoss, {nll_x(), i64({2}, {2, 0})});
   ASSERT_EQ(r.error, "");
-  expect_near(r.f(), {-3.5});
+  expect_close(r.f(), {-3.5});
 }
 
 TEST(KernelsLoss, NllWeight) {
@@ -78,36 +52,36 @@ TEST(KernelsLoss, NllWeight) {
   Tensor w = f32({3}, {0.5f, 1, 2});
   auto r = run(OpKind::NegativeLogLikelihoodLoss, {nll_x(), i64({2}, {2, 0}), w}, loss_attrs("none"));
   ASSERT_EQ(r.error, "");
-  expect_near(r.f(), {-6, -2});
+  expect_close(r.f(), {-6, -2});
   r = run(OpKind::NegativeLogLikelihoodLoss, {nll_x(), i64({2}, {2, 0}), w}, loss_attrs("sum"));
-  expect_near(r.f(), {-8});
+  expect_close(r.f(), {-8});
   r = run(OpKind::NegativeLogLikelihoodLoss, {nll_x(), i64({2}, {2, 0}), w}, loss_attrs("mean"));
-  expect_near(r.f(), {-3.2});
+  expect_close(r.f(), {-3.2});
 }
 
 TEST(KernelsLoss, NllIgnoreIndex) {
   // target 2 is ignored: loss 0 there, and the mean counts only the other element.
   auto r = run(OpKind::NegativeLogLikelihoodLoss, {nll_x(), i64({2}, {2, 0})}, loss_attrs("none", 2));
   ASSERT_EQ(r.error, "");
-  expect_near(r.f(), {0, -4});
+  expect_close(r.f(), {0, -4});
   r = run(OpKind::NegativeLogLikelihoodLoss, {nll_x(), i64({2}, {2, 0})}, loss_attrs("mean", 2));
-  expect_near(r.f(), {-4});
+  expect_close(r.f(), {-4});
   // With a weight: -0.5 * 4 / 0.5.
   r = run(OpKind::NegativeLogLikelihoodLoss, {nll_x(), i64({2}, {2, 0}), f32({3}, {0.5f, 1, 2})},
           loss_attrs("mean", 2));
-  expect_near(r.f(), {-4});
+  expect_close(r.f(), {-4});
   // A negative ignore_index may mark targets outside [0, C).
   r = run(OpKind::NegativeLogLikelihoodLoss, {nll_x(), i64({2}, {-1, 1})}, loss_attrs("sum", -1));
   ASSERT_EQ(r.error, "");
-  expect_near(r.f(), {-5});
+  expect_close(r.f(), {-5});
   // Every element ignored: mean is 0 / 0.
   r = run(OpKind::NegativeLogLikelihoodLoss, {nll_x(), i64({2}, {1, 1})}, loss_attrs("mean", 1));
   ASSERT_EQ(r.error, "");
-  expect_near(r.f(), {NAN});
+  expect_close(r.f(), {NAN});
   // Without has_ignore_index, ignore_index has no effect.
   r = run(OpKind::NegativeLogLikelihoodLoss, {nll_x(), i64({2}, {2, 0})},
           attrs({{"reduction", std::string("sum")}, {"ignore_index", int64_t{2}}}));
-  expect_near(r.f(), {-7});
+  expect_close(r.f(), {-7});
 }
 
 TEST(KernelsLoss, NllSpatialI32TargetAndF64) {
@@ -116,7 +90,7 @@ TEST(KernelsLoss, NllSpatialI32TargetAndF64) {
                loss_attrs("none"));
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.type(), (TensorType{DType::f32, {1, 2}}));
-  expect_near(r.f(), {-3, -2});
+  expect_close(r.f(), {-3, -2});
   r = run(OpKind::NegativeLogLikelihoodLoss, {f64({1, 2, 2}, {1, 2, 3, 4}), i64({1, 2}, {1, 0})},
           loss_attrs("mean"));
   ASSERT_EQ(r.error, "");
@@ -168,10 +142,10 @@ TEST(KernelsLoss, SceSpatialIgnoreAndLargeScores) {
                {f32({1, 3, 2}, {0, 1000, 0, 1000, 0, -1000}), i32({1, 2}, {2, 1})}, loss_attrs("none"));
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.type(), (TensorType{DType::f32, {1, 2}}));
-  expect_near(r.f(), {std::log(3.0), std::log(2.0)});
+  expect_close(r.f(), {std::log(3.0), std::log(2.0)});
   r = run(OpKind::SoftmaxCrossEntropyLoss, {f32({1, 3, 2}, {0, 1000, 0, 1000, 0, -1000}), i32({1, 2}, {2, 1})},
           loss_attrs("mean", 2));
-  expect_near(r.f(), {std::log(2.0)});
+  expect_close(r.f(), {std::log(2.0)});
   r = run(OpKind::SoftmaxCrossEntropyLoss, {f32({1, 3, 2}, {0, 1000, 0, 1000, 0, -1000}), i32({1, 2}, {2, 3})},
           loss_attrs("mean"));
   expect_error(r.error, "SoftmaxCrossEntropyLoss", "target value 3");
@@ -184,7 +158,7 @@ TEST(KernelsLoss, LpNormalizationP2AndP1) {
   auto r = run(OpKind::LpNormalization, {f32({2, 2}, {3, 4, 6, 8})});
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.type(), (TensorType{DType::f32, {2, 2}}));
-  expect_near(r.f(), {0.6, 0.8, 0.6, 0.8});
+  expect_close(r.f(), {0.6, 0.8, 0.6, 0.8});
   // p = 1 over axis 0: columns [3, 6] and [4, 8] have L1 norms 9 and 12.
   r = run(OpKind::LpNormalization, {f64({2, 2}, {3, 4, 6, 8})}, attrs({{"axis", int64_t{0}}, {"p", int64_t{1}}}));
   ASSERT_EQ(r.error, "");
@@ -196,12 +170,12 @@ TEST(KernelsLoss, LpNormalizationP2AndP1) {
   EXPECT_NEAR(d[3], 2.0 / 3, 1e-15);
   // The L1 norm sums absolute values: [-1, 3] / 4.
   r = run(OpKind::LpNormalization, {f32({1, 2}, {-1, 3})}, attrs({{"p", int64_t{1}}}));
-  expect_near(r.f(), {-0.25, 0.75});
+  expect_close(r.f(), {-0.25, 0.75});
   // Middle axis of [1, 2, 2]: pairs (1, 3) -> norm sqrt(10), (2, 4) -> sqrt(20); zero norm -> NaN.
   r = run(OpKind::LpNormalization, {f32({1, 2, 2}, {1, 2, 3, 4})}, attrs({{"axis", int64_t{1}}}));
-  expect_near(r.f(), {1 / std::sqrt(10.0), 2 / std::sqrt(20.0), 3 / std::sqrt(10.0), 4 / std::sqrt(20.0)});
+  expect_close(r.f(), {1 / std::sqrt(10.0), 2 / std::sqrt(20.0), 3 / std::sqrt(10.0), 4 / std::sqrt(20.0)});
   r = run(OpKind::LpNormalization, {f32({2}, {0, 0})});
-  expect_near(r.f(), {NAN, NAN});
+  expect_close(r.f(), {NAN, NAN});
 }
 
 TEST(KernelsLoss, LpNormalizationErrors) {

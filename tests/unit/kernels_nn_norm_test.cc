@@ -22,30 +22,6 @@ namespace {
 
 using namespace halo_test;
 
-// ---- harness (as in the other kernel family tests) -------------------------------------
-
-
-
-
-
-
-
-
-void expect_near(const std::vector<float>& got, const std::vector<double>& want, double tol = 1e-5) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < got.size(); ++i) {
-    if (std::isnan(want[i])) {
-      EXPECT_TRUE(std::isnan(got[i])) << "at " << i << ": " << got[i];
-    } else if (std::isinf(want[i])) {
-      EXPECT_EQ(got[i], want[i]) << "at " << i;
-    } else {
-      EXPECT_NEAR(got[i], want[i], tol * std::max(1.0, std::fabs(want[i]))) << "at " << i;
-    }
-  }
-}
-
-
-
 const double kS = std::sqrt(1.5);  // (x - mean) / std for {1, 2, 3}: -kS, 0, kS
 
 // ---- LayerNormalization ---------------------------------------------------------------
@@ -58,7 +34,7 @@ TEST(KernelsNnNorm, LayerNormLastAxisScaleAndBias) {
                  attrs({{"epsilon", 0.0}}));
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.type(), (TensorType{DType::f32, {2, 3}}));
-  expect_near(r.f(), {-kS, 1, 0.5 * kS - 1, -kS, 1, 0.5 * kS - 1});
+  expect_close(r.f(), {-kS, 1, 0.5 * kS - 1, -kS, 1, 0.5 * kS - 1});
 }
 
 TEST(KernelsNnNorm, LayerNormAxisZeroBroadcastScaleNoBias) {
@@ -78,7 +54,7 @@ TEST(KernelsNnNorm, LayerNormEpsilonAndErrors) {
   // {0, 2}: mean 1, variance 1; epsilon 3 -> (x - 1) / 2.
   Result r = run(OpKind::LayerNormalization, {f32({1, 2}, {0, 2}), f32({2}, {1, 1})}, attrs({{"epsilon", 3.0}}));
   ASSERT_EQ(r.error, "");
-  expect_near(r.f(), {-0.5, 0.5});
+  expect_close(r.f(), {-0.5, 0.5});
   expect_error(run(OpKind::LayerNormalization, {f32({2, 3}, {1, 2, 3, 4, 5, 6}), f32({4}, {1, 1, 1, 1})}).error,
                "LayerNormalization", "does not broadcast");
   expect_error(run(OpKind::LayerNormalization, {f32({2, 3}, {1, 2, 3, 4, 5, 6}), f32({3}, {1, 1, 1})},
@@ -94,7 +70,7 @@ TEST(KernelsNnNorm, RmsNormalization) {
   double rms = std::sqrt(12.5);
   Result r = run(OpKind::RMSNormalization, {f32({1, 2}, {3, 4}), f32({2}, {1, 2})}, attrs({{"epsilon", 0.0}}));
   ASSERT_EQ(r.error, "");
-  expect_near(r.f(), {3 / rms, 8 / rms});
+  expect_close(r.f(), {3 / rms, 8 / rms});
   // axis 0 over [2, 1] {1, 7}: mean square 25 -> {0.2, 1.4}; epsilon 11 -> sqrt(36) = 6.
   Result a = run(OpKind::RMSNormalization, {f64({2, 1}, {1, 7}), f64({1}, {1})},
                  attrs({{"axis", int64_t{0}}, {"epsilon", 11.0}}));
@@ -113,7 +89,7 @@ TEST(KernelsNnNorm, InstanceNormOnnxExample) {
   Result r = run(OpKind::InstanceNormalization,
                  {f32({1, 2, 1, 3}, {-1, 0, 1, 2, 3, 4}), f32({2}, {1, 1.5f}), f32({2}, {0, 1})});
   ASSERT_EQ(r.error, "");
-  expect_near(r.f(), {-k, 0, k, 1 - 1.5 * k, 1, 1 + 1.5 * k});
+  expect_close(r.f(), {-k, 0, k, 1 - 1.5 * k, 1, 1 + 1.5 * k});
   expect_error(run(OpKind::InstanceNormalization,
                    {f32({1, 2, 1, 3}, {-1, 0, 1, 2, 3, 4}), f32({3}, {1, 1, 1}), f32({2}, {0, 1})})
                    .error,
@@ -131,7 +107,7 @@ TEST(KernelsNnNorm, GroupNormTwoGroupsPerChannelAffine) {
                  {f32({1, 4, 1, 2}, {0, 1, 2, 3, 4, 5, 6, 7}), f32({4}, {1, 1, 2, 2}), f32({4}, {0, 0, 0, 1})},
                  attrs({{"num_groups", int64_t{2}}, {"epsilon", 0.0}}));
   ASSERT_EQ(r.error, "");
-  expect_near(r.f(), {z[0], z[1], z[2], z[3], 2 * z[0], 2 * z[1], 2 * z[2] + 1, 2 * z[3] + 1});
+  expect_close(r.f(), {z[0], z[1], z[2], z[3], 2 * z[0], 2 * z[1], 2 * z[2] + 1, 2 * z[3] + 1});
   expect_error(run(OpKind::GroupNormalization,
                    {f32({1, 4, 1, 1}, {0, 1, 2, 3}), f32({4}, {1, 1, 1, 1}), f32({4}, {0, 0, 0, 0})},
                    attrs({{"num_groups", int64_t{3}}}))
@@ -147,12 +123,12 @@ TEST(KernelsNnNorm, LrnAcrossChannels) {
   Result r = run(OpKind::LRN, {f32({1, 3, 1, 1}, {1, 2, 3})},
                  attrs({{"size", int64_t{2}}, {"alpha", 1.0}, {"beta", 1.0}, {"bias", 1.0}}));
   ASSERT_EQ(r.error, "");
-  expect_near(r.f(), {1 / 3.5, 2 / 7.5, 3 / 5.5});
+  expect_close(r.f(), {1 / 3.5, 2 / 7.5, 3 / 5.5});
   // size 3, beta 0.5: c1 sums all three: 2 / sqrt(1 + 14/3).
   Result b = run(OpKind::LRN, {f32({1, 3, 1, 1}, {1, 2, 3})},
                  attrs({{"size", int64_t{3}}, {"alpha", 1.0}, {"beta", 0.5}, {"bias", 1.0}}));
   ASSERT_EQ(b.error, "");
-  expect_near(b.f(), {1 / std::sqrt(1 + 5.0 / 3), 2 / std::sqrt(1 + 14.0 / 3), 3 / std::sqrt(1 + 13.0 / 3)});
+  expect_close(b.f(), {1 / std::sqrt(1 + 5.0 / 3), 2 / std::sqrt(1 + 14.0 / 3), 3 / std::sqrt(1 + 13.0 / 3)});
   expect_error(run(OpKind::LRN, {f32({1, 3, 1, 1}, {1, 2, 3})}, attrs({{"size", int64_t{0}}})).error, "LRN",
                "size must be >= 1");
 }
@@ -164,7 +140,7 @@ TEST(KernelsNnNorm, MeanVarianceNormalization) {
   double k = 1 / (1 + 1e-9);
   Result r = run(OpKind::MeanVarianceNormalization, {f32({1, 2, 1, 2}, {1, 3, 10, 20})});
   ASSERT_EQ(r.error, "");
-  expect_near(r.f(), {-k, k, -k, k});
+  expect_close(r.f(), {-k, k, -k, k});
   // axes {0} on [2,2]: columns {1,10} (mean 5.5, std 4.5) and {3,20} (mean 11.5, std 8.5).
   Result c = run(OpKind::MeanVarianceNormalization, {f64({2, 2}, {1, 3, 10, 20})}, attrs({{"axes", Dims{0}}}));
   ASSERT_EQ(c.error, "");
@@ -181,7 +157,7 @@ TEST(KernelsNnNorm, GlobalMaxPool) {
   Result r = run(OpKind::GlobalMaxPool, {f32({1, 2, 2, 2}, {1, 5, 3, 2, -1, -7, -3, -2})});
   ASSERT_EQ(r.error, "");
   EXPECT_EQ(r.type().dims, (Dims{1, 2, 1, 1}));
-  expect_near(r.f(), {5, -1});
+  expect_close(r.f(), {5, -1});
   expect_error(run(OpKind::GlobalMaxPool, {f32({2, 2}, {1, 2, 3, 4})}).error, "GlobalMaxPool");
 }
 
@@ -189,7 +165,7 @@ TEST(KernelsNnNorm, GlobalLpPool) {
   Result two = run(OpKind::GlobalLpPool, {f32({1, 1, 2, 2}, {3, 4, 0, 0})});
   ASSERT_EQ(two.error, "");
   EXPECT_EQ(two.type().dims, (Dims{1, 1, 1, 1}));
-  expect_near(two.f(), {5});
+  expect_close(two.f(), {5});
   Result one = run(OpKind::GlobalLpPool, {f64({1, 1, 4}, {1, -2, 3, -4})}, attrs({{"p", int64_t{1}}}));
   ASSERT_EQ(one.error, "");
   EXPECT_NEAR(one.d()[0], 10, 1e-12);
@@ -203,12 +179,12 @@ TEST(KernelsNnNorm, LpPoolWindowsAndPadding) {
                    attrs({{"kernel_shape", Dims{2, 2}}, {"p", int64_t{1}}}));
   ASSERT_EQ(one.error, "");
   EXPECT_EQ(one.type().dims, (Dims{1, 1, 2, 2}));
-  expect_near(one.f(), {12, 16, 24, 28});
+  expect_close(one.f(), {12, 16, 24, 28});
   // p 2, leading padding 1: windows see {3}, {3,4}, {3,0}, {3,4,0,0} -> 3, 5, 3, 5.
   Result two = run(OpKind::LpPool, {f32({1, 1, 2, 2}, {3, 4, 0, 0})},
                    attrs({{"kernel_shape", Dims{2, 2}}, {"pads", Dims{1, 1, 0, 0}}}));
   ASSERT_EQ(two.error, "");
-  expect_near(two.f(), {3, 5, 3, 5});
+  expect_close(two.f(), {3, 5, 3, 5});
   expect_error(run(OpKind::LpPool, {f32({1, 1, 2, 2}, {3, 4, 0, 0})},
                    attrs({{"kernel_shape", Dims{2, 2}}, {"p", int64_t{-1}}}))
                    .error,

@@ -23,14 +23,7 @@ using namespace halo_test;
 
 // ---- harness --------------------------------------------------------------------------
 
-
-
-
 Tensor none() { return Tensor{}; }  // an absent optional operand
-
-
-
-
 
 const float kNaN = std::numeric_limits<float>::quiet_NaN();
 using U8 = std::vector<uint8_t>;

@@ -25,10 +25,6 @@ using namespace halo_test;
 
 // ---- harness --------------------------------------------------------------------------
 
-
-
-
-
 // 0, 1, 2, ... as f32.
 Tensor iota(Dims dims) {
   TensorType t{DType::f32, dims};
@@ -36,10 +32,6 @@ Tensor iota(Dims dims) {
   for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(i);
   return f32(std::move(dims), v);
 }
-
-
-
-
 
 using F = std::vector<float>;
 
