@@ -19,8 +19,11 @@ std::string to_c_identifier(const std::string& s) {
       "volatile", "while", "and", "or", "not", "xor", "namespace", "using", "true", "false", "NULL"};
   std::string out;
   for (char c : s) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  // Names starting with a digit, or with "_" (C reserves "__x" and "_X" for the
+  // implementation), get a prefix; keywords and the ODLA namespace get a suffix.
   if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "v_" + out;
-  if (kReserved.count(out) || out.rfind("odla_", 0) == 0 || out.rfind("__", 0) == 0) out += "_";
+  if (out[0] == '_') out = "v" + out;
+  if (kReserved.count(out) || out.rfind("odla_", 0) == 0) out += "_";
   return out;
 }
 
