@@ -285,6 +285,22 @@ Lines lines_around(const Dims& dims, size_t axis) {
   return {product(dims, 0, axis), dims[axis], product(dims, axis + 1, dims.size())};
 }
 
+// The lines of operand 0 along the op's `axis` attribute (default `fallback_axis`).
+std::string axis_lines(const KernelArgs& args, int64_t fallback_axis, Lines& l) {
+  const Dims& dims = args.in[0].type.dims;
+  size_t axis = 0;
+  if (std::string err = one_axis(args.schema, args.attrs, fallback_axis, dims.size(), axis); !err.empty()) return err;
+  l = lines_around(dims, axis);
+  return {};
+}
+
+// Calls f(o, i, base) for every line (o, i), in row-major order of (outer, inner).
+template <typename F>
+void for_each_line(const Lines& l, F&& f) {
+  for (int64_t o = 0; o < l.outer; ++o)
+    for (int64_t i = 0; i < l.inner; ++i) f(o, i, l.base(o, i));
+}
+
 // Whether `cand` takes the place of `best` in ArgMax (is_max) or ArgMin. NaN beats every
 // number (NumPy's argmax/argmin); among equals the later one wins only with `last`.
 template <typename T>
@@ -308,26 +324,21 @@ int64_t pick(const T* x, const Lines& l, int64_t base, bool is_max, bool last) {
 
 template <typename T>
 std::string arg_reduce(const KernelArgs& args) {
-  const Dims& dims = args.in[0].type.dims;
-  size_t axis = 0;
-  if (std::string err = one_axis(args.schema, args.attrs, 0, dims.size(), axis); !err.empty()) return err;
-  Lines l = lines_around(dims, axis);
+  Lines l;
+  if (std::string err = axis_lines(args, 0, l); !err.empty()) return err;
   bool is_max = args.schema.kind == OpKind::ArgMax;
   bool last = args.attrs.get_int("select_last_index", 0) != 0;
   const T* x = args.in[0].as<const T>();
   auto* y = args.out[0].as<int64_t>();
   // The result, kept axis or not, is [outer, inner] in row-major order.
-  for (int64_t o = 0; o < l.outer; ++o)
-    for (int64_t i = 0; i < l.inner; ++i) y[o * l.inner + i] = pick(x, l, l.base(o, i), is_max, last);
+  for_each_line(l, [&](int64_t o, int64_t i, int64_t base) { y[o * l.inner + i] = pick(x, l, base, is_max, last); });
   return {};
 }
 
 template <typename T>
 std::string cumsum(const KernelArgs& args) {
-  const Dims& dims = args.in[0].type.dims;
-  size_t axis = 0;
-  if (std::string err = one_axis(args.schema, args.attrs, 0, dims.size(), axis); !err.empty()) return err;
-  Lines l = lines_around(dims, axis);
+  Lines l;
+  if (std::string err = axis_lines(args, 0, l); !err.empty()) return err;
   bool exclusive = args.attrs.get_int("exclusive", 0) != 0;
   bool reverse = args.attrs.get_int("reverse", 0) != 0;
   const T* x = args.in[0].as<const T>();
@@ -336,63 +347,50 @@ std::string cumsum(const KernelArgs& args) {
   using Acc = std::conditional_t<std::is_floating_point_v<T>, double, uint64_t>;
   using Wide = std::conditional_t<std::is_floating_point_v<T>, double,
                                   std::conditional_t<std::is_signed_v<T>, int64_t, uint64_t>>;
-  for (int64_t o = 0; o < l.outer; ++o) {
-    for (int64_t i = 0; i < l.inner; ++i) {
-      int64_t base = l.base(o, i);
-      Acc sum = 0;
-      for (int64_t k = 0; k < l.n; ++k) {
-        int64_t at = base + (reverse ? l.n - 1 - k : k) * l.inner;
-        Acc v = static_cast<Acc>(static_cast<Wide>(x[at]));
-        if (!exclusive) sum += v;
-        y[at] = static_cast<T>(sum);
-        if (exclusive) sum += v;
-      }
+  for_each_line(l, [&](int64_t, int64_t, int64_t base) {
+    Acc sum = 0;
+    for (int64_t k = 0; k < l.n; ++k) {
+      int64_t at = base + (reverse ? l.n - 1 - k : k) * l.inner;
+      Acc v = static_cast<Acc>(static_cast<Wide>(x[at]));
+      if (!exclusive) sum += v;
+      y[at] = static_cast<T>(sum);
+      if (exclusive) sum += v;
     }
-  }
+  });
   return {};
 }
 
 template <typename T>
 std::string log_softmax(const KernelArgs& args) {
-  const Dims& dims = args.in[0].type.dims;
-  size_t axis = 0;
-  if (std::string err = one_axis(args.schema, args.attrs, -1, dims.size(), axis); !err.empty()) return err;
-  Lines l = lines_around(dims, axis);
+  Lines l;
+  if (std::string err = axis_lines(args, -1, l); !err.empty()) return err;
   const T* x = args.in[0].as<const T>();
   T* y = args.out[0].as<T>();
-  for (int64_t o = 0; o < l.outer; ++o) {
-    for (int64_t i = 0; i < l.inner; ++i) {
-      int64_t base = l.base(o, i);
-      // log softmax = (v - max) - log(sum exp(v - max)); subtracting the max keeps exp
-      // from overflowing.
-      double max = -std::numeric_limits<double>::infinity();
-      for (int64_t j = 0; j < l.n; ++j) max = std::max(max, static_cast<double>(x[base + j * l.inner]));
-      double sum = 0;
-      for (int64_t j = 0; j < l.n; ++j) sum += std::exp(static_cast<double>(x[base + j * l.inner]) - max);
-      double log_sum = std::log(sum);
-      for (int64_t j = 0; j < l.n; ++j)
-        y[base + j * l.inner] = static_cast<T>(static_cast<double>(x[base + j * l.inner]) - max - log_sum);
-    }
-  }
+  for_each_line(l, [&](int64_t, int64_t, int64_t base) {
+    // log softmax = (v - max) - log(sum exp(v - max)); subtracting the max keeps exp
+    // from overflowing.
+    double max = -std::numeric_limits<double>::infinity();
+    for (int64_t j = 0; j < l.n; ++j) max = std::max(max, static_cast<double>(x[base + j * l.inner]));
+    double sum = 0;
+    for (int64_t j = 0; j < l.n; ++j) sum += std::exp(static_cast<double>(x[base + j * l.inner]) - max);
+    double log_sum = std::log(sum);
+    for (int64_t j = 0; j < l.n; ++j)
+      y[base + j * l.inner] = static_cast<T>(static_cast<double>(x[base + j * l.inner]) - max - log_sum);
+  });
   return {};
 }
 
 template <typename T>
 std::string hardmax(const KernelArgs& args) {
-  const Dims& dims = args.in[0].type.dims;
-  size_t axis = 0;
-  if (std::string err = one_axis(args.schema, args.attrs, -1, dims.size(), axis); !err.empty()) return err;
-  Lines l = lines_around(dims, axis);
+  Lines l;
+  if (std::string err = axis_lines(args, -1, l); !err.empty()) return err;
   const T* x = args.in[0].as<const T>();
   T* y = args.out[0].as<T>();
   if (l.n == 0) return {};
-  for (int64_t o = 0; o < l.outer; ++o) {
-    for (int64_t i = 0; i < l.inner; ++i) {
-      int64_t base = l.base(o, i);
-      int64_t best = pick(x, l, base, true, false);
-      for (int64_t j = 0; j < l.n; ++j) y[base + j * l.inner] = static_cast<T>(j == best ? 1 : 0);
-    }
-  }
+  for_each_line(l, [&](int64_t, int64_t, int64_t base) {
+    int64_t best = pick(x, l, base, true, false);
+    for (int64_t j = 0; j < l.n; ++j) y[base + j * l.inner] = static_cast<T>(j == best ? 1 : 0);
+  });
   return {};
 }
 
