@@ -96,6 +96,12 @@ typedef struct {
   odla_value values[ODLA_MAX_OUTPUTS];
 } odla_values;
 
+/** The value ids of a multi-result operator's results, in result order. */
+typedef struct {
+  odla_int32 size;
+  odla_value_id ids[ODLA_MAX_OUTPUTS];
+} odla_value_ids;
+
 /** What odla_ExecuteComputation runs for. */
 typedef enum { ODLA_COMPUTE_INFERENCE = 0, ODLA_COMPUTE_TRAINING } odla_compute_mode;
 

@@ -118,6 +118,13 @@ class SourceWriter {
       case ArgKind::Shape: return shape(a.ints);
       case ArgKind::String: return c_string(a.s);
       case ArgKind::Id: return id(a.slot);
+      case ArgKind::IdList: {
+        std::string var = "ids_" + std::to_string(call_index);
+        prelude += "  odla_value_ids " + var + ";\n  " + var + ".size = " + std::to_string(a.slots.size()) + ";\n";
+        for (size_t k = 0; k < a.slots.size(); ++k)
+          prelude += "  " + var + ".ids[" + std::to_string(k) + "] = " + id(a.slots[k]) + ";\n";
+        return var;
+      }
       case ArgKind::ValueList: {
         std::string var = "operands_" + std::to_string(call_index);
         prelude += "  odla_values " + var + ";\n  " + var + ".size = " + std::to_string(a.slots.size()) + ";\n";
@@ -160,8 +167,19 @@ class SourceWriter {
           std::string prelude, args;
           for (size_t k = 0; k < c.args.size(); ++k) args += (k ? ", " : "") + arg(c.args[k], prelude, static_cast<int>(ci));
           b += prelude;
-          b += "  odla_value " + s.c_name + " = " + std::string(sem::op_schema(c.op).odla_function) + "(" + args + ");\n";
-          b += "  if (!" + s.c_name + ") return 0;\n";
+          std::string call = std::string(sem::op_schema(c.op).odla_function) + "(" + args + ")";
+          if (!sem::op_schema(c.op).multi_result()) {
+            b += "  odla_value " + s.c_name + " = " + call + ";\n";
+            b += "  if (!" + s.c_name + ") return 0;\n";
+            break;
+          }
+          // Several results come back as odla_values; size 0 means failure.
+          std::string var = "results_" + std::to_string(ci);
+          b += "  odla_values " + var + " = " + call + ";\n";
+          b += "  if (" + var + ".size != " + std::to_string(c.results.size()) + ") return 0;\n";
+          for (size_t r = 0; r < c.results.size(); ++r)
+            if (read[c.results[r]])
+              b += "  odla_value " + p_.slots[c.results[r]].c_name + " = " + var + ".values[" + std::to_string(r) + "];\n";
           break;
         }
         case Call::Kind::SetOutput:

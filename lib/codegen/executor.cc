@@ -8,6 +8,7 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
 #include <filesystem>
@@ -48,6 +49,14 @@ class ArgReader {
   odla_value_shape shape(int k) const { return to_shape(c_.args[k].ints); }
   const char* string(int k) const { return c_.args[k].s.c_str(); }
   odla_value_id id(int k) const { return reinterpret_cast<odla_value_id>(p_.slots[c_.args[k].slot].id.c_str()); }
+  odla_value_ids ids(int k) const {
+    odla_value_ids v{};
+    const CallArg& a = c_.args[k];
+    v.size = static_cast<odla_int32>(a.slots.size());
+    for (size_t i = 0; i < a.slots.size() && i < ODLA_MAX_OUTPUTS; ++i)
+      v.ids[i] = reinterpret_cast<odla_value_id>(p_.slots[a.slots[i]].id.c_str());
+    return v;
+  }
 
   static odla_value_shape to_shape(const std::vector<int64_t>& dims) {
     odla_value_shape s{};
@@ -62,10 +71,16 @@ class ArgReader {
   const std::vector<odla_value>& values_;
 };
 
-odla_value invoke_op(sem::OpKind kind, void* fn, const ArgReader& args) {
+[[maybe_unused]] void unpack_results(const odla_values& r, std::vector<odla_value>& results) {
+  results.assign(r.values, r.values + std::clamp<odla_int32>(r.size, 0, ODLA_MAX_OUTPUTS));
+}
+
+/// Calls one op through its exact C signature; `results` receives its result values
+/// (empty or null entries when the runtime failed).
+void invoke_op(sem::OpKind kind, void* fn, const ArgReader& args, std::vector<odla_value>& results) {
   using sem::OpKind;
 #include "odla_invoke.inc"
-  return nullptr;
+  results.clear();
 }
 
 odla_value_type value_type(const ir::TensorType& t) {
@@ -171,6 +186,7 @@ Status execute(const CallProgram& p, const RuntimeLibrary& rt, const std::vector
   } cleanup{api, comp, ctx};
 
   std::vector<odla_value> values(p.slots.size(), nullptr);
+  std::vector<odla_value> results;
   for (size_t ci = 0; ci < p.calls.size(); ++ci) {
     const Call& c = p.calls[ci];
     const Slot& s = p.slots[c.slot];
@@ -180,7 +196,17 @@ Status execute(const CallProgram& p, const RuntimeLibrary& rt, const std::vector
       case Call::Kind::CreateConstant:
         values[c.slot] = api.create_constant(value_type(s.type), p.constants[c.constant].data, id);
         break;
-      case Call::Kind::Op: values[c.slot] = invoke_op(c.op, op_fns[ci], ArgReader(p, c, values)); break;
+      case Call::Kind::Op: {
+        invoke_op(c.op, op_fns[ci], ArgReader(p, c, values), results);
+        if (results.size() != c.results.size())
+          return fail("building '" + s.id + "' gave " + std::to_string(results.size()) + " results, expected " +
+                      std::to_string(c.results.size()));
+        for (size_t r = 0; r < results.size(); ++r) {
+          values[c.results[r]] = results[r];
+          if (!results[r]) return fail("building '" + p.slots[c.results[r]].id + "' failed");
+        }
+        break;
+      }
       case Call::Kind::SetOutput:
         if (api.set_output(values[c.slot]) != ODLA_SUCCESS) return fail("odla_SetValueAsOutput('" + s.id + "')");
         continue;

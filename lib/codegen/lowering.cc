@@ -2,6 +2,8 @@
 // the operator table (no per-op code here).
 #include "halo/codegen/lowering.h"
 
+#include "ODLA/odla_types.h"
+
 #include <cctype>
 #include <algorithm>
 #include <unordered_map>
@@ -41,19 +43,20 @@ class Lowering {
       HALO_TRY(check_type(a.get()));
       int s = add_slot(a.get());
       p_.inputs.push_back(s);
-      p_.calls.push_back({Call::Kind::CreateArgument, ir::OpKind::Identity, {}, s, -1});
+      p_.calls.push_back({Call::Kind::CreateArgument, ir::OpKind::Identity, {}, s, -1, {}});
     }
     for (const auto& c : f.constants()) {
       HALO_TRY(check_type(c.get()));
       int s = add_slot(c.get());
       p_.constants.push_back({s, "", c->data().data(), c->data().size()});  // symbol: assign_names()
       p_.calls.push_back({Call::Kind::CreateConstant, ir::OpKind::Identity, {}, s,
-                          static_cast<int>(p_.constants.size() - 1)});
+                          static_cast<int>(p_.constants.size() - 1), {}});
     }
     for (const auto& inst : f.instructions()) {
-      if (inst->num_results() != 1)
-        return make_error(ErrorKind::Unsupported, "node '" + inst->name() + "': ops with several results are not lowered yet");
-      Call call{Call::Kind::Op, inst->op(), {}, -1, -1};
+      if (inst->num_results() > ODLA_MAX_OUTPUTS)
+        return make_error(ErrorKind::Unsupported, "node '" + inst->name() + "' has " + std::to_string(inst->num_results()) +
+                                                      " results; ODLA returns at most 64");
+      Call call{Call::Kind::Op, inst->op(), {}, -1, -1, {}};
       const auto& schema = inst->schema();
       for (const auto& p : schema.odla_params) {
         CallArg a;
@@ -98,16 +101,23 @@ class Lowering {
             a.ints = inst->result()->type().dims;
             break;
           case sem::OdlaParamKind::Id:
-            break;  // filled in below, once the result slot exists
+          case sem::OdlaParamKind::Ids:
+            break;  // filled in below, once the result slots exist
         }
         call.args.push_back(std::move(a));
       }
-      HALO_TRY(check_type(inst->result()));
-      call.slot = add_slot(inst->result());
+      for (size_t r = 0; r < inst->num_results(); ++r) {
+        HALO_TRY(check_type(inst->result(r)));
+        call.results.push_back(add_slot(inst->result(r)));
+      }
+      call.slot = call.results.front();
       for (size_t k = 0; k < schema.odla_params.size(); ++k)
         if (schema.odla_params[k].kind == sem::OdlaParamKind::Id) {
           call.args[k].kind = ArgKind::Id;
           call.args[k].slot = call.slot;
+        } else if (schema.odla_params[k].kind == sem::OdlaParamKind::Ids) {
+          call.args[k].kind = ArgKind::IdList;
+          call.args[k].slots = call.results;
         }
       p_.calls.push_back(std::move(call));
     }
@@ -116,7 +126,7 @@ class Lowering {
       if (std::find(p_.outputs.begin(), p_.outputs.end(), s) != p_.outputs.end())
         return make_error(ErrorKind::Unsupported, "value '" + o->name() + "' is listed twice as an output");
       p_.outputs.push_back(s);
-      p_.calls.push_back({Call::Kind::SetOutput, ir::OpKind::Identity, {}, s, -1});
+      p_.calls.push_back({Call::Kind::SetOutput, ir::OpKind::Identity, {}, s, -1, {}});
     }
     assign_names();
     return std::move(p_);
@@ -138,10 +148,10 @@ class Lowering {
         e,          e + "_init", e + "_fini", e + "_comp", e + "_pool", e + "_pool_size", e + "_lock", e + "_build",
         e + "_run", e + "_create_context", e + "_destroy_context", "ctx", "fail", "stderr", "fprintf", "main"};
     auto taken = [&](const std::string& n) {
-      return symbols.count(n) || globals.count(n) || used_.count(n) || n.rfind("operands_", 0) == 0;
+      return symbols.count(n) || globals.count(n) || used_.count(n) || generated_local(n);
     };
     for (auto& slot : p_.slots) {
-      if (!symbols.count(slot.c_name) && !globals.count(slot.c_name) && slot.c_name.rfind("operands_", 0) != 0) continue;
+      if (!symbols.count(slot.c_name) && !globals.count(slot.c_name) && !generated_local(slot.c_name)) continue;
       used_.erase(slot.c_name);
       std::string base = slot.c_name + "_v";
       std::string n = base;
@@ -158,6 +168,12 @@ class Lowering {
     };
     for (int in : p_.inputs) p_.input_params.push_back(unique_param(p_.slots[in].c_name));
     for (int out : p_.outputs) p_.output_params.push_back(unique_param("out_" + p_.slots[out].c_name));
+  }
+
+  // Locals the emitter declares itself: operands_<n> (variadic operands), ids_<n> and
+  // results_<n> (multi-result ops).
+  static bool generated_local(const std::string& n) {
+    return n.rfind("operands_", 0) == 0 || n.rfind("ids_", 0) == 0 || n.rfind("results_", 0) == 0;
   }
 
   Status check_type(const ir::Value* v) const {

@@ -40,8 +40,16 @@ struct AttrSchema {
   std::string_view default_text;  ///< e.g. "-1", "1.0", "[]"
 };
 
-/// What one ODLA parameter position receives.
-enum class OdlaParamKind : int32_t { Operand, Attr, OutputDims, Id };
+/// One result of an operator. Most operators have one; a variadic result (Split) is a
+/// list whose length the shape rule decides from the attributes.
+struct ResultSchema {
+  std::string_view name;
+  bool variadic;
+};
+
+/// What one ODLA parameter position receives. Ops with several results take `Ids` (one
+/// id per result, as odla_value_ids) instead of `Id` and return odla_values.
+enum class OdlaParamKind : int32_t { Operand, Attr, OutputDims, Id, Ids };
 
 struct OdlaParam {
   OdlaParamKind kind;
@@ -57,9 +65,13 @@ struct OpSchema {
   std::string_view odla_function; ///< "odla_Conv"
   std::span<const OperandSchema> operands;
   std::span<const AttrSchema> attrs;
+  std::span<const ResultSchema> results;
   std::span<const OdlaParam> odla_params;
   std::span<const DType> dtypes;  ///< element types the reference kernel implements
   bool same_dtype;                ///< all operands share one element type (checked generically)
+
+  /// True when the ODLA function returns odla_values (several or variadic results).
+  bool multi_result() const { return results.size() > 1 || (results.size() == 1 && results[0].variadic); }
 };
 
 /// All operators, indexed by OpKind.

@@ -293,6 +293,65 @@ TEST(OdlaReference, InterpretModeComputesEagerly) {
   EXPECT_EQ(odla_ReleaseValue(nullptr), ODLA_INVALID_PARAM);
 }
 
+odla_value_ids ids(std::initializer_list<const char*> names) {
+  odla_value_ids v{};
+  for (const char* n : names) v.ids[v.size++] = ID(n);
+  return v;
+}
+
+TEST(OdlaReference, MultiResultOpInBothModes) {
+  // TopK returns odla_values; each result has its own id and can be an output.
+  const float x[6] = {3, 1, 2, 5, 9, 4};
+  odla_computation comp = nullptr;
+  ASSERT_EQ(odla_CreateComputation(&comp), ODLA_SUCCESS);
+  odla_value in = odla_CreateArgument(f32({2, 3}), ID("x"));
+  odla_values r = odla_TopK(in, 2, -1, 1, 1, ids({"values", "indices"}));
+  ASSERT_EQ(r.size, 2) << odla_GetLastError();
+  ASSERT_EQ(odla_SetValueAsOutput(r.values[0]), ODLA_SUCCESS);
+  ASSERT_EQ(odla_SetValueAsOutput(r.values[1]), ODLA_SUCCESS);
+  odla_value_type t{};
+  ASSERT_EQ(odla_GetValueType(r.values[1], &t), ODLA_SUCCESS);
+  EXPECT_EQ(t.element_type, ODLA_INT64);
+  // A wrong number of ids is an error, not a crash.
+  EXPECT_EQ(odla_TopK(in, 2, -1, 1, 1, ids({"only_one"})).size, 0);
+  EXPECT_NE(std::string(odla_GetLastError()).find("2 results but 1 value ids"), std::string::npos)
+      << odla_GetLastError();
+
+  odla_context ctx = nullptr;
+  ASSERT_EQ(odla_CreateContext(&ctx), ODLA_SUCCESS);
+  float values[4] = {};
+  int64_t indices[4] = {};
+  ASSERT_EQ(odla_BindToArgumentById(ID("x"), x, ctx), ODLA_SUCCESS);
+  ASSERT_EQ(odla_BindToOutputById(ID("values"), values, ctx), ODLA_SUCCESS);
+  ASSERT_EQ(odla_BindToOutputById(ID("indices"), indices, ctx), ODLA_SUCCESS);
+  ASSERT_EQ(odla_ExecuteComputation(comp, ctx, ODLA_COMPUTE_INFERENCE, nullptr), ODLA_SUCCESS)
+      << odla_GetLastError();
+  // Row {3, 1, 2}: 3 at 0, 2 at 2; row {5, 9, 4}: 9 at 1, 5 at 0.
+  const float want_v[4] = {3, 2, 9, 5};
+  const int64_t want_i[4] = {0, 2, 1, 0};
+  for (int k = 0; k < 4; ++k) {
+    EXPECT_EQ(values[k], want_v[k]) << "at " << k;
+    EXPECT_EQ(indices[k], want_i[k]) << "at " << k;
+  }
+  EXPECT_EQ(odla_DestroyContext(ctx), ODLA_SUCCESS);
+  EXPECT_EQ(odla_DestroyComputation(comp), ODLA_SUCCESS);
+
+  // Interpret mode: the results are standalone values holding data.
+  odla_value a = odla_CreateValue(f32({2, 3}), ID("a"));
+  ASSERT_EQ(odla_SetValueData(a, x), ODLA_SUCCESS);
+  odla_values s = odla_TopK(a, 1, -1, 0, 1, ids({"min", "argmin"}));
+  ASSERT_EQ(s.size, 2) << odla_GetLastError();
+  float mins[2] = {};
+  int64_t argmins[2] = {};
+  ASSERT_EQ(odla_GetValueData(s.values[0], mins), ODLA_SUCCESS);
+  ASSERT_EQ(odla_GetValueData(s.values[1], argmins), ODLA_SUCCESS);
+  EXPECT_EQ(mins[0], 1);
+  EXPECT_EQ(mins[1], 4);
+  EXPECT_EQ(argmins[0], 1);
+  EXPECT_EQ(argmins[1], 2);
+  for (odla_value v : {a, s.values[0], s.values[1]}) EXPECT_EQ(odla_ReleaseValue(v), ODLA_SUCCESS);
+}
+
 TEST(OdlaReference, TwoContextsRunConcurrentlyOnOneComputation) {
   odla_computation comp = build_head();
   constexpr int kRuns = 200;

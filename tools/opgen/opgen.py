@@ -92,6 +92,12 @@ def load_ops(paths):
         if any(o["variadic"] for o in operands) and len(operands) != 1:
             raise TableError(f"{name}: a variadic operand must be the only operand")
         attrs = [parse_attr(name, k, v) for k, v in e.get("attrs", {}).items()]
+        outputs = []
+        for o in e.get("outputs", ["Y"]):
+            outputs.append({"name": o.rstrip("."), "variadic": o.endswith("...")})
+        if any(o["variadic"] for o in outputs) and len(outputs) != 1:
+            raise TableError(f"{name}: a variadic result must be the only result")
+        multi = len(outputs) > 1 or outputs[0]["variadic"]
         for d in e["dtypes"]:
             if d not in DTYPE_NAMES:
                 raise TableError(f"{name}: unknown dtype '{d}'")
@@ -101,9 +107,12 @@ def load_ops(paths):
             if p in seen:
                 raise TableError(f"{name}: ODLA parameter '{p}' listed twice")
             seen.add(p)
-            if p in ("output_dims", "id"):
-                params.append({"kind": "OutputDims" if p == "output_dims" else "Id", "index": 0,
-                               "name": p})
+            if p in ("output_dims", "id", "ids"):
+                if multi and p != "ids" or not multi and p == "ids":
+                    raise TableError(f"{name}: ODLA parameter '{p}' does not fit an op with "
+                                     f"{'several results' if multi else 'one result'}")
+                kind = {"output_dims": "OutputDims", "id": "Id", "ids": "Ids"}[p]
+                params.append({"kind": kind, "index": 0, "name": p})
                 continue
             oi = [k for k, o in enumerate(operands) if o["name"] == p]
             ai = [k for k, a in enumerate(attrs) if a["name"] == p]
@@ -116,8 +125,8 @@ def load_ops(paths):
                 params.append({"kind": "Attr", "index": ai[0], "name": p})
             else:
                 raise TableError(f"{name}: ODLA parameter '{p}' names no operand or attribute")
-        if not params or params[-1]["kind"] != "Id":
-            raise TableError(f"{name}: the last ODLA parameter must be 'id'")
+        if not params or params[-1]["kind"] not in ("Id", "Ids"):
+            raise TableError(f"{name}: the last ODLA parameter must be 'id' ('ids' for several results)")
         for k, o in enumerate(operands):
             if o["name"] not in seen:
                 raise TableError(f"{name}: operand '{o['name']}' is not passed to ODLA")
@@ -126,7 +135,7 @@ def load_ops(paths):
             if not re.fullmatch(r"[A-Za-z_]\w*", ident):
                 raise TableError(f"{name}: '{ident}' is not a C++ identifier")
         ops.append({"name": name, "summary": e["summary"], "family": e["family"],
-                    "operands": operands, "attrs": attrs, "shape": e["shape"],
+                    "operands": operands, "attrs": attrs, "outputs": outputs, "multi": multi, "shape": e["shape"],
                     "params": params, "dtypes": e["dtypes"], "kernel": kernel,
                     "same_dtype": bool(e.get("same_dtype", True))})
     return ops
@@ -160,7 +169,13 @@ def param_ctype(op, p):
         return ODLA_ATTR_CTYPE[op["attrs"][p["index"]]["type"]]
     if p["kind"] == "OutputDims":
         return "odla_value_shape"
+    if p["kind"] == "Ids":
+        return "odla_value_ids"
     return "odla_value_id"
+
+
+def result_ctype(op):
+    return "odla_values" if op["multi"] else "odla_value"
 
 
 def gen_op_kind(ops):
@@ -185,6 +200,10 @@ def gen_schema_table(ops):
                 out.append(f"    {{{c_str(a['name'])}, AttrType::{t}, {str(has).lower()}, "
                            f"{c_str(a['default'] or '')}}},")
             out.append("};")
+        out.append(f"constexpr ResultSchema k{n}Results[] = {{")
+        for x in o["outputs"]:
+            out.append(f"    {{{c_str(x['name'])}, {str(x['variadic']).lower()}}},")
+        out.append("};")
         out.append(f"constexpr OdlaParam k{n}Params[] = {{")
         for p in o["params"]:
             out.append(f"    {{OdlaParamKind::{p['kind']}, {p['index']}}},")
@@ -197,7 +216,7 @@ def gen_schema_table(ops):
         n = o["name"]
         attrs = f"k{n}Attrs" if o["attrs"] else "std::span<const AttrSchema>()"
         out.append(f"    {{OpKind::{n}, {c_str(n)}, {c_str(o['family'])}, {c_str(o['summary'])}, "
-                   f"{c_str(o['shape'])}, \"odla_{n}\", k{n}Operands, {attrs}, k{n}Params, "
+                   f"{c_str(o['shape'])}, \"odla_{n}\", k{n}Operands, {attrs}, k{n}Results, k{n}Params, "
                    f"k{n}DTypes, {str(o['same_dtype']).lower()}}},")
     out += ["};", "", "}  // namespace", "",
             "std::span<const OpSchema> all_op_schemas() { return kSchemas; }", "",
@@ -207,7 +226,7 @@ def gen_schema_table(ops):
 
 def prototype(o):
     params = ", ".join(f"{param_ctype(o, p)} {p['name']}" for p in o["params"])
-    return f"odla_value odla_{o['name']}({params})"
+    return f"{result_ctype(o)} odla_{o['name']}({params})"
 
 
 def gen_odla_header(ops):
@@ -236,9 +255,15 @@ def gen_odla_header(ops):
                 out.append(f" *  @param {p['name']} attribute of type {a['type']}{d}")
             elif p["kind"] == "OutputDims":
                 out.append(" *  @param output_dims the result shape inferred by the compiler")
+            elif p["kind"] == "Ids":
+                out.append(" *  @param ids one value id per result, in order")
             else:
                 out.append(" *  @param id the result's value id")
-        out.append(" *  @return the result value, or NULL on error */")
+        if o["multi"]:
+            names = ", ".join(x["name"] + ("..." if x["variadic"] else "") for x in o["outputs"])
+            out.append(f" *  @return the results ({names}), or size 0 on error */")
+        else:
+            out.append(" *  @return the result value, or NULL on error */")
         out.append(f"extern ODLA_API_EXPORT {prototype(o)};")
         out.append("")
     out += ["#ifdef __cplusplus", "}", "#endif", "", "#endif /* ODLA_OPS_H_ */", ""]
@@ -250,10 +275,12 @@ def gen_reference_ops(ops):
     list and attribute map and hand them to odla_ref::record_op (runtime/reference)."""
     out = ["// Generated by tools/opgen/opgen.py from ops/ops.toml. Do not edit.", ""]
     for o in ops:
+        rt = result_ctype(o)
+        on_error = "odla_values{}" if o["multi"] else "nullptr"
         out.append(f"extern \"C\" ODLA_API_EXPORT {prototype(o)} {{")
         out.append("  // Packing the arguments allocates: keep it inside api_call, no exception")
         out.append("  // may cross the C boundary.")
-        out.append("  return odla_ref::api_call<odla_value>(nullptr, [&]() -> odla_value {")
+        out.append(f"  return odla_ref::api_call<{rt}>({on_error}, [&]() -> {rt} {{")
         out.append("  halo::sem::AttrMap attrs;")
         for p in o["params"]:
             if p["kind"] != "Attr":
@@ -269,10 +296,14 @@ def gen_reference_ops(ops):
             ops_expr = f"odla_ref::values_to_vector({operands[0]['name']})"
         else:
             ops_expr = "{" + ", ".join(p["name"] for p in operands) + "}"
-        has_dims = any(p["kind"] == "OutputDims" for p in o["params"])
-        dims = "&output_dims" if has_dims else "nullptr"
-        out.append(f"  return odla_ref::record_op(halo::sem::OpKind::{o['name']}, {ops_expr}, "
-                   f"std::move(attrs), {dims}, id);")
+        if o["multi"]:
+            out.append(f"  return odla_ref::record_multi_op(halo::sem::OpKind::{o['name']}, {ops_expr}, "
+                       f"std::move(attrs), ids);")
+        else:
+            has_dims = any(p["kind"] == "OutputDims" for p in o["params"])
+            dims = "&output_dims" if has_dims else "nullptr"
+            out.append(f"  return odla_ref::record_op(halo::sem::OpKind::{o['name']}, {ops_expr}, "
+                       f"std::move(attrs), {dims}, id);")
         out.append("  });")
         out.append("}")
         out.append("")
@@ -280,23 +311,30 @@ def gen_reference_ops(ops):
 
 
 def gen_invoke(ops):
-    """Executor thunks: `args` is an ArgReader over one lowered call (lib/codegen)."""
+    """Executor thunks: `args` is an ArgReader over one lowered call (lib/codegen); each
+    puts the call's results (one, or the odla_values of a multi-result op) in `results`."""
     out = ["// Generated by tools/opgen/opgen.py from ops/ops.toml. Do not edit.",
-           "// Used inside: odla_value invoke_op(OpKind kind, void* fn, const ArgReader& args)",
+           "// Used inside: void invoke_op(OpKind kind, void* fn, const ArgReader& args,",
+           "//                            std::vector<odla_value>& results)",
            "switch (kind) {"]
     for o in ops:
         ctypes = ", ".join(param_ctype(o, p) for p in o["params"])
         out.append(f"  case OpKind::{o['name']}: {{")
-        out.append(f"    using Fn = odla_value (*)({ctypes});")
+        out.append(f"    using Fn = {result_ctype(o)} (*)({ctypes});")
         exprs = []
         for pos, p in enumerate(o["params"]):
             t = param_ctype(o, p)
             reader = {"odla_value": "value", "odla_values": "values", "odla_int64": "int64",
                       "odla_float32": "float32", "odla_bool": "boolean",
                       "odla_value_shape": "shape", "const char*": "string",
-                      "odla_value_id": "id"}[t]
+                      "odla_value_id": "id", "odla_value_ids": "ids"}[t]
             exprs.append(f"args.{reader}({pos})")
-        out.append(f"    return reinterpret_cast<Fn>(fn)({', '.join(exprs)});")
+        call = f"reinterpret_cast<Fn>(fn)({', '.join(exprs)})"
+        if o["multi"]:
+            out.append(f"    return unpack_results({call}, results);")
+        else:
+            out.append(f"    results.assign(1, {call});")
+            out.append("    return;")
         out.append("  }")
     out += ["}", ""]
     return "\n".join(out)

@@ -15,13 +15,13 @@
 
 namespace halo::codegen {
 
-enum class ArgKind { Value, ValueList, Null, Int, Float, Bool, Shape, String, Id };
+enum class ArgKind { Value, ValueList, Null, Int, Float, Bool, Shape, String, Id, IdList };
 
 /// One argument of an ODLA call.
 struct CallArg {
   ArgKind kind = ArgKind::Null;
   int slot = -1;                ///< Value / Id: the value slot
-  std::vector<int> slots;       ///< ValueList
+  std::vector<int> slots;       ///< ValueList, IdList
   int64_t i = 0;                ///< Int / Bool
   float f = 0;                  ///< Float (ODLA takes odla_float32)
   std::vector<int64_t> ints;    ///< Shape (dims, strides, pads, ...)
@@ -39,8 +39,9 @@ struct Call {
   enum class Kind { CreateArgument, CreateConstant, Op, SetOutput } kind;
   ir::OpKind op = ir::OpKind::Identity;  ///< for Op
   std::vector<CallArg> args;             ///< for Op, in ODLA parameter order
-  int slot = -1;                         ///< the value defined (or marked as output)
+  int slot = -1;                         ///< the value defined (or marked as output); an op's first result
   int constant = -1;                     ///< for CreateConstant: index into constants
+  std::vector<int> results;              ///< for Op: every result slot (ops may have several)
 };
 
 /// A constant's data, still owned by the IR module.

@@ -18,19 +18,45 @@ namespace {
 constexpr int64_t kImportFoldLimitBytes = int64_t{16} << 20;
 }  // namespace
 
+// create_op names the node by value; restate its error with the file, ONNX op and opset.
+Status NodeContext::restated(const Status& s) const {
+  const std::string& m = s.message();
+  auto colon = m.find("): ");
+  return make_error(s.kind(), where + ": " + (colon == std::string::npos ? m : m.substr(colon + 3)));
+}
+
 Expected<ir::Value*> NodeContext::emit(ir::OpKind kind, std::vector<ir::Value*> operands, ir::AttrMap a,
                                        const std::string& value_name) const {
   auto inst = ir::create_op(f, kind, std::move(operands), std::move(a), value_name);
-  if (!inst) {
-    // create_op names the node by value; restate with the file, ONNX op and opset.
-    std::string m = inst.message();
-    auto colon = m.find("): ");
-    return make_error(inst.status().kind(), where + ": " + (colon == std::string::npos ? m : m.substr(colon + 3)));
-  }
+  if (!inst) return restated(inst.status());
   // Fold at once when every operand is a constant, so that computed shapes and axes are
   // constants by the time a later node's handler needs them.
   if (ir::Value* c = ir::try_fold(f, *inst, kImportFoldLimitBytes)) return c;
   return (*inst)->result();
+}
+
+Expected<std::vector<ir::Value*>> NodeContext::emit_results(ir::OpKind kind, std::vector<ir::Value*> operands,
+                                                            ir::AttrMap a) const {
+  if (!sem::op_schema(kind).multi_result()) {
+    auto v = emit(kind, std::move(operands), std::move(a), node.output(0));
+    if (!v) return v.status();
+    return std::vector<ir::Value*>{*v};
+  }
+  auto first = node.output_size() > 0 ? node.output(0) : name;
+  auto inst = ir::create_op(f, kind, std::move(operands), std::move(a), first);
+  if (!inst) return restated(inst.status());
+  // Results after the first carry the node's output names, so that graph outputs keep
+  // their ONNX names in the generated entry function.
+  std::vector<ir::Value*> out;
+  for (size_t r = 0; r < (*inst)->num_results(); ++r) {
+    ir::Value* v = (*inst)->result(r);
+    if (r > 0 && r < static_cast<size_t>(node.output_size()) && !node.output(static_cast<int>(r)).empty()) {
+      v->set_name("");  // its provisional name must not count as taken
+      v->set_name(f.unique_name(node.output(static_cast<int>(r))));
+    }
+    out.push_back(v);
+  }
+  return out;
 }
 
 Expected<std::vector<int64_t>> NodeContext::constant_ints(size_t i) const {
@@ -72,9 +98,7 @@ bool NodeContext::output_used(size_t i) const {
 Expected<std::vector<ir::Value*>> emit_default(NodeContext& ctx) {
   // Trailing absent optional operands are dropped; the IR stores only present ones.
   while (!ctx.inputs.empty() && !ctx.inputs.back()) ctx.inputs.pop_back();
-  auto v = ctx.emit(ctx.op, ctx.inputs, ctx.attrs, ctx.node.output(0));
-  if (!v) return v.status();
-  return std::vector<ir::Value*>{*v};
+  return ctx.emit_results(ctx.op, ctx.inputs, ctx.attrs);
 }
 
 // auto_pad (Conv, MaxPool, AveragePool): turns NOTSET/VALID/SAME_UPPER/SAME_LOWER into

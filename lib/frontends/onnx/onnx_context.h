@@ -26,6 +26,12 @@ struct NodeContext {
   /// Creates an IR instruction named after output `i` of the node (or a derived name).
   Expected<ir::Value*> emit(ir::OpKind op, std::vector<ir::Value*> operands, ir::AttrMap attrs,
                             const std::string& name) const;
+  /// An IR builder error restated for this node (file, node, ONNX op, opset).
+  Status restated(const Status& s) const;
+  /// Creates an instruction and returns all its results: one for most ops; for
+  /// multi-result ops, result k is named after the node's output k.
+  Expected<std::vector<ir::Value*>> emit_results(ir::OpKind op, std::vector<ir::Value*> operands,
+                                                 ir::AttrMap attrs) const;
   /// A constant operand as int64 values (int32/int64 tensors); error if not constant.
   Expected<std::vector<int64_t>> constant_ints(size_t input) const;
   /// A constant scalar operand as double; nullopt-like error if not a constant.

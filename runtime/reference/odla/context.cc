@@ -102,11 +102,12 @@ odla_status run_nodes(_odla_context& ctx, const _odla_computation& comp) {
     ctx.scratch.clear();
     for (const _odla_value* o : node.operands)
       ctx.scratch.push_back(view_of(o, o ? ctx.data[o->slot] : nullptr));
-    halo::sem::TensorView out = view_of(node.result, ctx.data[node.result->slot]);
-    std::string why = halo::sem::run_kernel(node.kind, ctx.scratch, node.attrs, {&out, 1});
+    ctx.result_views.clear();
+    for (const _odla_value* r : node.results) ctx.result_views.push_back(view_of(r, ctx.data[r->slot]));
+    std::string why = halo::sem::run_kernel(node.kind, ctx.scratch, node.attrs, ctx.result_views);
     if (!why.empty())
       return fail(ODLA_FAILURE, std::string(halo::sem::op_schema(node.kind).name) + " " +
-                                    describe(node.result->id) + ": " + why);
+                                    describe(node.results[0]->id) + ": " + why);
   }
   // Outputs that are arguments or constants were not written by any node.
   for (const _odla_value* o : comp.outputs) {

@@ -5,7 +5,8 @@
 // helpers shared by the files that implement the API. Nothing here is exported: the
 // library is built with hidden visibility and only the extern "C" entry points are public.
 // The generated operator entry points (odla_reference_ops.inc) call record_op,
-// shape_to_ints and values_to_vector, which is why those three have fixed signatures.
+// record_multi_op, shape_to_ints and values_to_vector, which is why those have fixed
+// signatures.
 #pragma once
 
 #include <cstddef>
@@ -55,7 +56,7 @@ struct Node {
   halo::sem::OpKind kind;
   std::vector<_odla_value*> operands;  ///< null for absent optional operands
   halo::sem::AttrMap attrs;            ///< every schema attribute, defaults filled in
-  _odla_value* result = nullptr;
+  std::vector<_odla_value*> results;   ///< one per result of the operator
 };
 
 /// A binding made before the context knew its computation; resolved on first execution.
@@ -140,6 +141,11 @@ odla_value record_op(halo::sem::OpKind kind, std::vector<odla_value> operands,
                      halo::sem::AttrMap attrs, const odla_value_shape* output_dims,
                      odla_value_id id);
 
+/// Entry of the odla_<Op> functions of multi-result operators: as record_op, with one id
+/// per result (the count must match the shape rule's). Returns size 0 on any problem.
+odla_values record_multi_op(halo::sem::OpKind kind, std::vector<odla_value> operands,
+                            halo::sem::AttrMap attrs, const odla_value_ids& ids);
+
 }  // namespace odla_ref
 
 /// An ODLA value: an argument, constant or operator result of a computation, or a
@@ -179,4 +185,5 @@ struct _odla_context {
   std::vector<std::vector<std::byte>> buffers;  ///< by slot: intermediates, reused per run
   std::vector<void*> data;                      ///< by slot: where each value lives this run
   std::vector<halo::sem::TensorView> scratch;   ///< kernel operand views, reused per node
+  std::vector<halo::sem::TensorView> result_views;  ///< kernel result views, reused per node
 };

@@ -5,6 +5,8 @@
 // once: checking operands, filling attribute defaults, inferring (or accepting) the
 // result type, and then either recording a node in the current computation (compile
 // mode) or running the kernel at once on standalone values (interpret mode).
+#include <algorithm>
+
 #include "odla_ref.h"
 
 namespace odla_ref {
@@ -53,11 +55,11 @@ bool dims_match(const std::vector<int64_t>& inferred, const std::vector<int64_t>
   return true;
 }
 
-// Computes the result type; see record_op in odla_ref.h for the rules. Returns an empty
+// Computes the result types; see record_op in odla_ref.h for the rules. Returns an empty
 // string or the reason.
-std::string result_type(const OpSchema& schema, const std::vector<odla_value>& operands,
-                        halo::sem::AttrMap& attrs, const odla_value_shape* output_dims,
-                        TensorType& result) {
+std::string result_types(const OpSchema& schema, const std::vector<odla_value>& operands,
+                         halo::sem::AttrMap& attrs, const odla_value_shape* output_dims,
+                         std::vector<TensorType>& results) {
   std::string why;
   std::vector<TensorType> outs;
   // infer_types expects every attribute, so it cannot run without a required one.
@@ -73,7 +75,7 @@ std::string result_type(const OpSchema& schema, const std::vector<odla_value>& o
   }
   if (output_dims == nullptr) {
     if (!why.empty()) return why;
-    result = std::move(outs[0]);
+    results = std::move(outs);
   } else {
     if (output_dims->size < 0 || output_dims->size > ODLA_MAX_DIMENSION)
       return "output_dims has invalid rank " + std::to_string(output_dims->size);
@@ -84,36 +86,91 @@ std::string result_type(const OpSchema& schema, const std::vector<odla_value>& o
       // Any other failure is a real error: accepting output_dims for operands the rule
       // rejected would let a kernel index past its buffers.
       if (missing.empty() || operands.empty() || operands[0] == nullptr) return why;
-      result = TensorType{operands[0]->type.dtype, std::move(dims)};
+      results = {TensorType{operands[0]->type.dtype, std::move(dims)}};
     } else {
       if (!dims_match(outs[0].dims, dims))
         return "output_dims [" + halo::sem::dims_to_string(dims) + "] differ from the inferred [" +
                halo::sem::dims_to_string(outs[0].dims) + "]";
-      result = TensorType{outs[0].dtype, std::move(dims)};
+      results = {TensorType{outs[0].dtype, std::move(dims)}};
     }
   }
   // Buffers are allocated from the type, and GetValueType must be able to express it.
-  if (!result.present() || !result.is_static() || result.num_bytes() < 0 ||
-      result.rank() > ODLA_MAX_DIMENSION)
-    return "result type " + halo::sem::to_string(result) + " is not static or too large";
+  for (const TensorType& result : results)
+    if (!result.present() || !result.is_static() || result.num_bytes() < 0 ||
+        result.rank() > ODLA_MAX_DIMENSION)
+      return "result type " + halo::sem::to_string(result) + " is not static or too large";
   return {};
 }
 
-// Interpret mode: runs the kernel now and returns a new standalone value.
-odla_value compute_now(const OpSchema& schema, const std::vector<odla_value>& operands,
-                       const halo::sem::AttrMap& attrs, TensorType type, ValueId id) {
-  auto v = std::make_unique<_odla_value>();
-  v->type = std::move(type);
-  v->id = std::move(id);
-  v->storage.resize(static_cast<size_t>(v->type.num_bytes()));
+// Interpret mode: runs the kernel now and returns new standalone values.
+std::vector<odla_value> compute_now(const OpSchema& schema, const std::vector<odla_value>& operands,
+                                    const halo::sem::AttrMap& attrs, std::vector<TensorType> types,
+                                    std::vector<ValueId> ids) {
+  std::vector<std::unique_ptr<_odla_value>> vs;
+  std::vector<halo::sem::TensorView> outs;
+  for (size_t k = 0; k < types.size(); ++k) {
+    auto v = std::make_unique<_odla_value>();
+    v->type = std::move(types[k]);
+    v->id = std::move(ids[k]);
+    v->storage.resize(static_cast<size_t>(v->type.num_bytes()));
+    outs.push_back(view_of(v.get(), v->storage.data()));
+    vs.push_back(std::move(v));
+  }
   std::vector<halo::sem::TensorView> ins;
   ins.reserve(operands.size());
   for (const _odla_value* o : operands)
     ins.push_back(view_of(o, o ? o->storage.data() : nullptr));
-  halo::sem::TensorView out = view_of(v.get(), v->storage.data());
-  if (std::string why = halo::sem::run_kernel(schema.kind, ins, attrs, {&out, 1}); !why.empty())
-    return fail_value(std::string(schema.name) + " " + describe(v->id) + ": " + why);
-  return v.release();
+  if (std::string why = halo::sem::run_kernel(schema.kind, ins, attrs, outs); !why.empty()) {
+    fail_value(std::string(schema.name) + " " + describe(vs[0]->id) + ": " + why);
+    return {};
+  }
+  std::vector<odla_value> result;
+  for (auto& v : vs) result.push_back(v.release());
+  return result;
+}
+
+// The body shared by record_op and record_multi_op: `ids` holds one id per expected
+// result (for multi-result ops the caller's list, whose length must match the rule's).
+std::vector<odla_value> record(halo::sem::OpKind kind, std::vector<odla_value> operands,
+                               halo::sem::AttrMap attrs, const odla_value_shape* output_dims,
+                               const std::vector<odla_value_id>& ids) {
+  const OpSchema& schema = halo::sem::op_schema(kind);
+  _odla_computation* owner = nullptr;
+  // Decoding needs the mode of the computation the results will belong to.
+  auto label = [&](bool as_int) {
+    return std::string(schema.name) + " " +
+           (ids.empty() ? std::string("(no ids)") : describe(decode_id(ids[0], as_int))) + ": ";
+  };
+  auto failed = [](std::string_view why) {
+    fail_value(why);
+    return std::vector<odla_value>{};
+  };
+  if (std::string why = check_operands(schema, operands, owner); !why.empty())
+    return failed(label(standalone_ids_as_int()) + why);
+  bool as_int = owner ? owner->ids_as_int : standalone_ids_as_int();
+  if (ids.empty() || ids.size() > ODLA_MAX_OUTPUTS)
+    return failed(label(as_int) + "needs between 1 and " + std::to_string(ODLA_MAX_OUTPUTS) + " value ids");
+  std::vector<TensorType> types;
+  if (std::string why = result_types(schema, operands, attrs, output_dims, types); !why.empty())
+    return failed(label(as_int) + why);
+  if (types.size() != ids.size())
+    return failed(label(as_int) + "has " + std::to_string(types.size()) + " results but " +
+                  std::to_string(ids.size()) + " value ids were given");
+  if (owner == nullptr) {
+    std::vector<ValueId> decoded;
+    for (odla_value_id id : ids) decoded.push_back(decode_id(id, as_int));
+    return compute_now(schema, operands, attrs, std::move(types), std::move(decoded));
+  }
+  // Reserve first so that a failed allocation cannot leave a value without its node.
+  // (Doubling, since reserving size + 1 each time would copy quadratically.)
+  if (owner->nodes.size() == owner->nodes.capacity())
+    owner->nodes.reserve(2 * owner->nodes.size() + 16);
+  std::vector<_odla_value*> results;
+  results.reserve(types.size());
+  for (size_t k = 0; k < types.size(); ++k)
+    results.push_back(add_value(*owner, ValueKind::Node, std::move(types[k]), ids[k]));
+  owner->nodes.push_back(Node{kind, std::move(operands), std::move(attrs), results});
+  return {results.begin(), results.end()};
 }
 
 }  // namespace
@@ -122,27 +179,21 @@ odla_value record_op(halo::sem::OpKind kind, std::vector<odla_value> operands,
                      halo::sem::AttrMap attrs, const odla_value_shape* output_dims,
                      odla_value_id id) {
   return api_call<odla_value>(nullptr, [&]() -> odla_value {
-    const OpSchema& schema = halo::sem::op_schema(kind);
-    _odla_computation* owner = nullptr;
-    // Decoding needs the mode of the computation the result will belong to.
-    auto label = [&](bool as_int) {
-      return std::string(schema.name) + " " + describe(decode_id(id, as_int)) + ": ";
-    };
-    if (std::string why = check_operands(schema, operands, owner); !why.empty())
-      return fail_value(label(standalone_ids_as_int()) + why);
-    bool as_int = owner ? owner->ids_as_int : standalone_ids_as_int();
-    TensorType type;
-    if (std::string why = result_type(schema, operands, attrs, output_dims, type); !why.empty())
-      return fail_value(label(as_int) + why);
-    if (owner == nullptr)
-      return compute_now(schema, operands, attrs, std::move(type), decode_id(id, as_int));
-    // Reserve first so that a failed allocation cannot leave a value without its node.
-    // (Doubling, since reserving size + 1 each time would copy quadratically.)
-    if (owner->nodes.size() == owner->nodes.capacity())
-      owner->nodes.reserve(2 * owner->nodes.size() + 16);
-    _odla_value* result = add_value(*owner, ValueKind::Node, std::move(type), id);
-    owner->nodes.push_back(Node{kind, std::move(operands), std::move(attrs), result});
-    return result;
+    auto results = record(kind, std::move(operands), std::move(attrs), output_dims, {id});
+    return results.empty() ? nullptr : results[0];
+  });
+}
+
+odla_values record_multi_op(halo::sem::OpKind kind, std::vector<odla_value> operands,
+                            halo::sem::AttrMap attrs, const odla_value_ids& ids) {
+  return api_call<odla_values>(odla_values{}, [&]() -> odla_values {
+    int32_t n = std::clamp<int32_t>(ids.size, 0, ODLA_MAX_OUTPUTS);
+    auto results = record(kind, std::move(operands), std::move(attrs), nullptr,
+                          std::vector<odla_value_id>(ids.ids, ids.ids + n));
+    odla_values out{};
+    out.size = static_cast<odla_int32>(results.size());
+    for (size_t k = 0; k < results.size(); ++k) out.values[k] = results[k];
+    return out;
   });
 }
 
