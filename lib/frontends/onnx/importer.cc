@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <set>
 
+#include "control_flow.h"
 #include "halo/support/file_io.h"
 #include "onnx/defs/parser.h"
 #include "onnx_context.h"
@@ -106,7 +107,39 @@ Status convert_attrs(const NodeContext& ctx, const MapEntry& e, ir::AttrMap& att
   return {};
 }
 
-class Importer {
+// Renames, in `g` and the graphs nested in it, every name `rename` maps (definitions and
+// uses alike, so the graph stays consistent).
+void rename_graph(onnx::GraphProto& g, const std::unordered_map<std::string, std::string>& rename) {
+  auto fix = [&](std::string* n) {
+    auto it = rename.find(*n);
+    if (it != rename.end()) *n = it->second;
+  };
+  for (auto& v : *g.mutable_input()) fix(v.mutable_name());
+  for (auto& v : *g.mutable_output()) fix(v.mutable_name());
+  for (auto& t : *g.mutable_initializer()) fix(t.mutable_name());
+  for (auto& n : *g.mutable_node()) {
+    for (auto& i : *n.mutable_input()) fix(&i);
+    for (auto& o : *n.mutable_output()) fix(&o);
+    for (auto& a : *n.mutable_attribute())
+      if (a.type() == onnx::AttributeProto::GRAPH) rename_graph(*a.mutable_g(), rename);
+  }
+}
+
+// Counts the uses of every name in `g` and in the graphs nested in it.
+void count_uses(const onnx::GraphProto& g, std::unordered_map<std::string, int>& counts) {
+  for (const auto& n : g.node()) {
+    for (const auto& i : n.input()) ++counts[i];
+    for (const auto& a : n.attribute())
+      if (a.type() == onnx::AttributeProto::GRAPH) count_uses(a.g(), counts);
+  }
+  for (const auto& o : g.output()) ++counts[o.name()];
+}
+
+// Sub-graphs nested deeper than this are refused: real models nest a few levels, and the
+// importer recurses once per level.
+constexpr int kMaxGraphDepth = 32;
+
+class Importer : public SubgraphImporter {
  public:
   Importer(const onnx::ModelProto& m, std::string source, const ImportOptions& opts)
       : model_(m), source_(std::move(source)), opts_(opts) {}
@@ -133,9 +166,7 @@ class Importer {
     std::string stem = std::filesystem::path(source_).stem().string();
     auto f = std::make_unique<ir::Function>(stem.empty() ? "model" : stem);
     f_ = f.get();
-    for (const auto& n : g.node())
-      for (const auto& i : n.input()) ++use_counts_[i];
-    for (const auto& o : g.output()) ++use_counts_[o.name()];
+    count_uses(g, use_counts_);
     HALO_TRY(import_initializers(g));
     HALO_TRY(import_inputs(g));
     for (const auto& n : g.node()) HALO_TRY(import_node(n));
@@ -192,6 +223,19 @@ class Importer {
 
   Status check_supported(const onnx::GraphProto& g) const {
     std::vector<std::string> bad;
+    if (!find_unsupported(g, 0, bad))
+      return make_error(ErrorKind::Unsupported, source_ + ": sub-graphs are nested more than " +
+                                                    std::to_string(kMaxGraphDepth) + " levels deep");
+    if (bad.empty()) return {};
+    std::string msg = source_ + ": " + std::to_string(bad.size()) + " unsupported node" + (bad.size() > 1 ? "s" : "") + ":";
+    for (const auto& b : bad) msg += "\n  " + b;
+    return make_error(ErrorKind::Unsupported, msg);
+  }
+
+  // Lists the unsupported nodes of `g` and of the sub-graphs of its control-flow nodes;
+  // false when the nesting is too deep.
+  bool find_unsupported(const onnx::GraphProto& g, int depth, std::vector<std::string>& bad) const {
+    if (depth > kMaxGraphDepth) return false;
     for (const auto& n : g.node()) {
       if (n.op_type() == "Constant" && (n.domain().empty() || n.domain() == "ai.onnx")) continue;
       if (!n.domain().empty() && n.domain() != "ai.onnx") {
@@ -202,14 +246,57 @@ class Importer {
                       std::to_string(version) + "): operator domain '" + n.domain() + "' is not supported");
         continue;
       }
+      if (is_control_flow(n)) {
+        for (const auto& a : n.attribute())
+          if (a.type() == onnx::AttributeProto::GRAPH && !find_unsupported(a.g(), depth + 1, bad)) return false;
+        continue;
+      }
       if (!find_entry(n.op_type(), opset_))
         bad.push_back("node '" + node_name(n) + "' (" + n.op_type() + ", opset " + std::to_string(opset_) +
                       input_dtype(g, n) + "): unsupported operator");
     }
-    if (bad.empty()) return {};
-    std::string msg = source_ + ": " + std::to_string(bad.size()) + " unsupported node" + (bad.size() > 1 ? "s" : "") + ":";
-    for (const auto& b : bad) msg += "\n  " + b;
-    return make_error(ErrorKind::Unsupported, msg);
+    return true;
+  }
+
+  Expected<std::vector<ir::Value*>> inline_graph(const onnx::GraphProto& body, const std::vector<ir::Value*>& inputs,
+                                                 const std::string& scope) override {
+    if (depth_ >= kMaxGraphDepth)
+      return make_error(ErrorKind::Unsupported, source_ + ": sub-graphs are nested more than " +
+                                                    std::to_string(kMaxGraphDepth) + " levels deep");
+    if (body.input_size() != static_cast<int>(inputs.size()))
+      return make_error(ErrorKind::Parse, source_ + ": sub-graph '" + body.name() + "' of '" + scope + "' takes " +
+                                              std::to_string(body.input_size()) + " inputs, " +
+                                              std::to_string(inputs.size()) + " given");
+    // A private copy whose internal names carry the scope: each inlined copy (one per
+    // iteration, say) defines its own values.
+    onnx::GraphProto g = body;
+    std::unordered_map<std::string, std::string> rename;
+    auto internal = [&](const std::string& n) {
+      if (!n.empty()) rename[n] = scope + "/" + n;
+    };
+    for (const auto& v : g.input()) internal(v.name());
+    for (const auto& t : g.initializer()) internal(t.name());
+    for (const auto& n : g.node())
+      for (const auto& o : n.output()) internal(o);
+    rename_graph(g, rename);
+    count_uses(g, use_counts_);
+    ++depth_;
+    struct Leave {
+      int& d;
+      ~Leave() { --d; }
+    } leave{depth_};
+    HALO_TRY(import_initializers(g));
+    for (size_t k = 0; k < inputs.size(); ++k) HALO_TRY(define(g.input(static_cast<int>(k)).name(), inputs[k]));
+    for (const auto& n : g.node()) HALO_TRY(import_node(n));
+    std::vector<ir::Value*> outs;
+    for (const auto& o : g.output()) {
+      auto it = values_.find(o.name());
+      if (it == values_.end() || !it->second)
+        return make_error(ErrorKind::Parse, source_ + ": output '" + o.name() + "' of a sub-graph of '" + scope +
+                                                "' is not produced by any node");
+      outs.push_back(it->second);
+    }
+    return outs;
   }
 
   Status define(const std::string& name, ir::Value* v) {
@@ -290,10 +377,21 @@ class Importer {
     return define(n.output(0), f_->add_constant(n.output(0), td.type, td.data));
   }
 
+  // A node of the mapping table: generic attribute conversion, then its handler.
+  static Expected<std::vector<ir::Value*>> import_mapped(NodeContext& ctx, const MapEntry& e) {
+    ir::AttrMap extra;
+    HALO_TRY(convert_attrs(ctx, e, ctx.attrs, extra));
+    for (const auto& [k, v] : extra.entries()) ctx.attrs.set(k, v);  // handlers consume and erase these
+    if (!*e.handler) return emit_default(ctx);
+    Handler h = find_handler(e.handler);
+    if (!h) return ctx.error(ErrorKind::Failure, std::string("internal: no handler '") + e.handler + "'");
+    return h(ctx);
+  }
+
   Status import_node(const onnx::NodeProto& n) {
     if (n.op_type() == "Constant") return import_constant_node(n);
-    const MapEntry* e = find_entry(n.op_type(), opset_);
-    NodeContext ctx{*f_, n, node_name(n), opset_, where(n), {}, e->ir, {}};
+    const MapEntry* e = is_control_flow(n) ? nullptr : find_entry(n.op_type(), opset_);
+    NodeContext ctx{*f_, n, node_name(n), opset_, where(n), {}, e ? e->ir : ir::OpKind::Identity, {}};
     ctx.use_counts = &use_counts_;
     for (const auto& i : n.input()) {
       if (i.empty()) {
@@ -305,17 +403,7 @@ class Importer {
         return ctx.error(ErrorKind::Parse, "input '" + i + "' is not defined by an earlier node, an initializer or a graph input");
       ctx.inputs.push_back(it->second);
     }
-    ir::AttrMap extra;
-    HALO_TRY(convert_attrs(ctx, *e, ctx.attrs, extra));
-    for (const auto& [k, v] : extra.entries()) ctx.attrs.set(k, v);  // handlers consume and erase these
-    Expected<std::vector<ir::Value*>> outs = std::vector<ir::Value*>{};
-    if (*e->handler) {
-      Handler h = find_handler(e->handler);
-      if (!h) return ctx.error(ErrorKind::Failure, std::string("internal: no handler '") + e->handler + "'");
-      outs = h(ctx);
-    } else {
-      outs = emit_default(ctx);
-    }
+    auto outs = e ? import_mapped(ctx, *e) : import_control_flow(ctx, *this);  // check_supported let only these through
     if (!outs) return outs.status();
     for (size_t k = 0; k < static_cast<size_t>(n.output_size()); ++k) {
       const std::string& name = n.output(static_cast<int>(k));
@@ -338,6 +426,7 @@ class Importer {
   ir::Function* f_ = nullptr;
   std::unordered_map<std::string, ir::Value*> values_;
   std::unordered_map<std::string, int> use_counts_;
+  int depth_ = 0;  // sub-graphs being inlined
 };
 
 bool looks_like_text(const uint8_t* data, size_t size) {
