@@ -49,7 +49,17 @@ typedef enum {
   ODLA_UINT16,
   ODLA_UINT32,
   ODLA_UINT64,
-  ODLA_BOOL
+  ODLA_BOOL,
+  /* One byte per element, as HALO's dtype.h describes: float8 bit patterns; int4
+   * sign-extended to a byte; uint4 and float4 in the low nibble. */
+  ODLA_FLOAT8_E4M3FN,
+  ODLA_FLOAT8_E4M3FNUZ,
+  ODLA_FLOAT8_E5M2,
+  ODLA_FLOAT8_E5M2FNUZ,
+  ODLA_FLOAT8_E8M0,
+  ODLA_INT4,
+  ODLA_UINT4,
+  ODLA_FLOAT4_E2M1
 } odla_element_type;
 
 /** Maximum rank of a shape and maximum length of an integer list argument. */

@@ -19,12 +19,21 @@ const char* c_element_type(ir::DType t) {
     case ir::DType::f16:
     case ir::DType::bf16:
     case ir::DType::u16: return "uint16_t";
-    case ir::DType::i8: return "int8_t";
+    case ir::DType::i8:
+    case ir::DType::i4: return "int8_t";  // one byte per element, sign-extended
     case ir::DType::i16: return "int16_t";
     case ir::DType::i32: return "int32_t";
     case ir::DType::i64: return "int64_t";
     case ir::DType::u8:
-    case ir::DType::boolean: return "uint8_t";
+    case ir::DType::boolean:
+    // float8 bit patterns; uint4 and float4 in the low nibble of one byte (dtype.h)
+    case ir::DType::f8e4m3fn:
+    case ir::DType::f8e4m3fnuz:
+    case ir::DType::f8e5m2:
+    case ir::DType::f8e5m2fnuz:
+    case ir::DType::f8e8m0:
+    case ir::DType::u4:
+    case ir::DType::f4e2m1: return "uint8_t";
     case ir::DType::u32: return "uint32_t";
     case ir::DType::u64: return "uint64_t";
     default: return "void";
@@ -36,7 +45,12 @@ namespace {
 const char* odla_element_name(ir::DType t) {
   static const char* kNames[] = {"ODLA_UNDEFINED", "ODLA_FLOAT32", "ODLA_FLOAT16", "ODLA_BFLOAT16", "ODLA_FLOAT64",
                                  "ODLA_INT8",      "ODLA_INT16",   "ODLA_INT32",   "ODLA_INT64",    "ODLA_UINT8",
-                                 "ODLA_UINT16",    "ODLA_UINT32",  "ODLA_UINT64",  "ODLA_BOOL"};
+                                 "ODLA_UINT16",    "ODLA_UINT32",  "ODLA_UINT64",  "ODLA_BOOL",
+                                 "ODLA_FLOAT8_E4M3FN", "ODLA_FLOAT8_E4M3FNUZ", "ODLA_FLOAT8_E5M2",
+                                 "ODLA_FLOAT8_E5M2FNUZ", "ODLA_FLOAT8_E8M0", "ODLA_INT4", "ODLA_UINT4",
+                                 "ODLA_FLOAT4_E2M1"};
+  static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(ir::DType::f4e2m1) + 1,
+                "one ODLA name per element type");
   return kNames[static_cast<int>(t)];
 }
 

@@ -184,12 +184,28 @@ def numbered(ds_dir, prefix):
 
 
 def raw_bytes(tensor_proto):
-    """Little-endian packed bytes of a TensorProto (what `halo run` reads)."""
-    return numpy_helper.from_array(numpy_helper.to_array(tensor_proto)).raw_data
+    """Little-endian packed bytes of a TensorProto (what `halo run` reads). HALO keeps
+    the 4-bit types one byte per element (int4 sign-extended, uint4/float4 in the low
+    nibble; see runtime/common/dtype.h), where ONNX packs two per byte."""
+    a = numpy_helper.to_array(tensor_proto)
+    if tensor_proto.data_type == TP.INT4:
+        return a.astype(np.int8).tobytes()
+    if tensor_proto.data_type in PACKED_4BIT:  # ml_dtypes keeps these in the low nibble
+        return (a.view(np.uint8) & 0x0F).tobytes()
+    return numpy_helper.from_array(a).raw_data
 
 
 def decode_raw(data, elem_type, shape):
-    """The numpy array for raw little-endian packed bytes (via onnx's decoder)."""
+    """The numpy array for the bytes halo wrote (via onnx's decoder; the 4-bit types
+    one byte per element, as raw_bytes writes them)."""
+    if elem_type in PACKED_4BIT:
+        b = np.frombuffer(data, dtype=np.uint8).reshape(shape)
+        np_type = onnx.helper.tensor_dtype_to_np_dtype(elem_type)
+        if elem_type == TP.INT4:
+            return b.view(np.int8).astype(np_type)
+        if elem_type == TP.UINT4:
+            return (b & 0x0F).astype(np_type)
+        return (b & 0x0F).view(np_type)
     t = TP()
     t.data_type = elem_type
     t.dims.extend(shape)
@@ -200,7 +216,7 @@ def decode_raw(data, elem_type, shape):
 def raw_size(elem_type, shape):
     n = int(np.prod(shape, dtype=np.int64))
     if elem_type in PACKED_4BIT:
-        return (n + 1) // 2
+        return n  # one byte per element in HALO
     return n * np.dtype(onnx.helper.tensor_dtype_to_np_dtype(elem_type)).itemsize
 
 

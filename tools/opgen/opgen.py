@@ -35,7 +35,8 @@ ODLA_ATTR_CTYPE = {
     "string": "const char*",
 }
 DTYPE_NAMES = {"f32", "f16", "bf16", "f64", "i8", "i16", "i32", "i64", "u8", "u16", "u32",
-               "u64", "bool"}
+               "u64", "bool", "f8e4m3fn", "f8e4m3fnuz", "f8e5m2", "f8e5m2fnuz", "f8e8m0",
+               "i4", "u4", "f4e2m1"}
 
 
 class TableError(Exception):

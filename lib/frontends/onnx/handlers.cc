@@ -83,6 +83,11 @@ Expected<double> NodeContext::constant_scalar(size_t i) const {
     case ir::DType::f64: return *v->data_as<double>();
     case ir::DType::i64: return static_cast<double>(*v->data_as<int64_t>());
     case ir::DType::i32: return static_cast<double>(*v->data_as<int32_t>());
+    case ir::DType::i16: return static_cast<double>(*v->data_as<int16_t>());
+    case ir::DType::i8: return static_cast<double>(*v->data_as<int8_t>());
+    case ir::DType::u16: return static_cast<double>(*v->data_as<uint16_t>());
+    case ir::DType::u32: return static_cast<double>(*v->data_as<uint32_t>());
+    case ir::DType::u64: return static_cast<double>(*v->data_as<uint64_t>());
     case ir::DType::boolean:
     case ir::DType::u8: return static_cast<double>(*v->data_as<uint8_t>());
     default: return error(ErrorKind::Unsupported, "input " + std::to_string(i) + " has an unsupported element type");

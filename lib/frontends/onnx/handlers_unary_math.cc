@@ -3,8 +3,8 @@
 // opset 6) while the IR names element types, and CastLike, which is a Cast to the element
 // type of its second operand.
 //
-// Targets the IR has no element type for (float8, int4, string, complex) are refused as
-// unsupported (exit 4), naming the type.
+// Targets the IR has no element type for (string, complex) are refused as unsupported
+// (exit 4), naming the type.
 #include <algorithm>
 #include <iterator>
 #include <string_view>

@@ -4,6 +4,10 @@
 // (several element types share int32_data). Every size is checked against the declared
 // shape before anything is allocated, so a small hostile file cannot make us allocate
 // gigabytes.
+//
+// The 4-bit types (int4, uint4, float4e2m1) are packed two per byte in ONNX, first
+// element in the low nibble; HALO keeps one byte per element (see dtype.h), so they are
+// unpacked here: int4 sign-extended, uint4/float4 in the low nibble.
 #include "tensor_proto.h"
 
 #include <cstring>
@@ -26,6 +30,18 @@ std::optional<ir::DType> dtype_from_onnx(int32_t t) {
     case T::UINT32: return ir::DType::u32;
     case T::UINT64: return ir::DType::u64;
     case T::BOOL: return ir::DType::boolean;
+    default: break;
+  }
+  // Newer than the protobuf definitions HALO may build against: by number (onnx.proto).
+  switch (t) {
+    case 17: return ir::DType::f8e4m3fn;
+    case 18: return ir::DType::f8e4m3fnuz;
+    case 19: return ir::DType::f8e5m2;
+    case 20: return ir::DType::f8e5m2fnuz;
+    case 21: return ir::DType::u4;
+    case 22: return ir::DType::i4;
+    case 23: return ir::DType::f4e2m1;
+    case 24: return ir::DType::f8e8m0;
     default: return std::nullopt;
   }
 }
@@ -39,6 +55,18 @@ void pack(const Src& field, std::vector<uint8_t>& out) {
     Dst v = static_cast<Dst>(field.Get(i));
     std::memcpy(out.data() + static_cast<size_t>(i) * sizeof(Dst), &v, sizeof(Dst));
   }
+}
+
+bool is_4bit(ir::DType t) { return t == ir::DType::i4 || t == ir::DType::u4 || t == ir::DType::f4e2m1; }
+
+// n 4-bit elements packed two per byte (low nibble first) -> one byte each.
+std::vector<uint8_t> unpack_4bit(const uint8_t* packed, size_t n, bool sign_extend) {
+  std::vector<uint8_t> out(n);
+  for (size_t i = 0; i < n; ++i) {
+    uint8_t nibble = (packed[i / 2] >> (4 * (i % 2))) & 0x0F;
+    out[i] = sign_extend && (nibble & 0x08) ? static_cast<uint8_t>(nibble | 0xF0) : nibble;
+  }
+  return out;
 }
 
 }  // namespace
@@ -63,7 +91,17 @@ Expected<TensorData> read_tensor(const onnx::TensorProto& t, const std::string& 
     return make_error(ErrorKind::Unsupported, where + ": tensor '" + t.name() + "' uses external data, which is not supported yet");
   auto data = std::make_shared<std::vector<uint8_t>>();
   using T = onnx::TensorProto;
-  if (t.has_raw_data()) {
+  if (is_4bit(*dt)) {
+    // Packed: raw bytes, or int32_data entries holding one byte (two elements) each.
+    std::vector<uint8_t> packed;
+    if (t.has_raw_data()) packed.assign(t.raw_data().begin(), t.raw_data().end());
+    else pack<decltype(t.int32_data()), uint8_t>(t.int32_data(), packed);
+    size_t n = static_cast<size_t>(out.type.num_elements());
+    if (packed.size() != (n + 1) / 2)
+      return fail("tensor '" + t.name() + "' of type " + sem::to_string(out.type) + " needs " +
+                  std::to_string((n + 1) / 2) + " packed bytes but holds " + std::to_string(packed.size()));
+    *data = unpack_4bit(packed.data(), n, *dt == ir::DType::i4);
+  } else if (t.has_raw_data()) {
     data->assign(t.raw_data().begin(), t.raw_data().end());
   } else {
     switch (t.data_type()) {
@@ -84,7 +122,13 @@ Expected<TensorData> read_tensor(const onnx::TensorProto& t, const std::string& 
       case T::BFLOAT16: pack<decltype(t.int32_data()), uint16_t>(t.int32_data(), *data); break;
       case T::UINT8:
       case T::BOOL: pack<decltype(t.int32_data()), uint8_t>(t.int32_data(), *data); break;
-      default: return fail("unsupported tensor element type");
+      default:
+        // float8 types: one bit pattern per int32_data entry.
+        if (sem::dtype_size(*dt) == 1) {
+          pack<decltype(t.int32_data()), uint8_t>(t.int32_data(), *data);
+          break;
+        }
+        return fail("unsupported tensor element type");
     }
   }
   if (data->size() != static_cast<size_t>(bytes))

@@ -18,12 +18,17 @@
 //   - zero points: a per-tensor one is a scalar or a 1-element tensor; MatMulInteger and
 //     QLinearMatMul also accept a 1-D one per row of A / per column of B, the convolutions
 //     one per output channel for the weights;
-//   - float8, int4 and float4 element types do not exist in HALO IR (the importer refuses
-//     them), so the saturate attribute, which only concerns float8, is not represented.
+//   - int4/uint4 results saturate to [-8, 7] / [0, 15] like the 8- and 16-bit ones;
+//   - float8 results are x / y_scale (plus a nonzero zero point) converted by
+//     float_formats.h: round to nearest even, out-of-range values saturate to the largest
+//     finite value unless saturate = 0 (then inf or NaN per type). float4 e2m1 results
+//     are x / y_scale + y_zero_point, converted the same way (float4 always saturates).
+//     DequantizeLinear decodes float8/float4 elements exactly.
 #include <cmath>
 #include <cstring>
 #include <limits>
 
+#include "float_formats.h"
 #include "kernels.h"
 
 namespace halo::sem::kernels {
@@ -35,6 +40,14 @@ using Outs = std::vector<TensorType>;
 bool compatible(int64_t a, int64_t b) { return a == b || a == kUnknownDim || b == kUnknownDim; }
 
 bool is_quant_int(DType t) { return t == DType::i8 || t == DType::u8 || t == DType::i16 || t == DType::u16; }
+// The float8 types QuantizeLinear/DequantizeLinear use, and float4 e2m1 (not e8m0: a scale
+// type, not a quantized one).
+bool is_quant_float(DType t) {
+  return t == DType::f8e4m3fn || t == DType::f8e4m3fnuz || t == DType::f8e5m2 || t == DType::f8e5m2fnuz ||
+         t == DType::f4e2m1;
+}
+// Every element type QuantizeLinear produces and DequantizeLinear reads (besides i32).
+bool is_quant_type(DType t) { return is_quant_int(t) || t == DType::i4 || t == DType::u4 || is_quant_float(t); }
 bool is_int8(DType t) { return t == DType::i8 || t == DType::u8; }
 bool is_scale_type(DType t) { return t == DType::f32 || t == DType::f64 || t == DType::f16; }
 
@@ -49,6 +62,13 @@ int64_t onnx_code(DType t) {
     case DType::i32: return 6;
     case DType::f16: return 10;
     case DType::f64: return 11;
+    case DType::f8e4m3fn: return 17;
+    case DType::f8e4m3fnuz: return 18;
+    case DType::f8e5m2: return 19;
+    case DType::f8e5m2fnuz: return 20;
+    case DType::u4: return 21;
+    case DType::i4: return 22;
+    case DType::f4e2m1: return 23;
     default: return -1;
   }
 }
@@ -59,6 +79,13 @@ DType from_onnx_code(int64_t code) {
     case 3: return DType::i8;
     case 4: return DType::u16;
     case 5: return DType::i16;
+    case 17: return DType::f8e4m3fn;
+    case 18: return DType::f8e4m3fnuz;
+    case 19: return DType::f8e5m2;
+    case 20: return DType::f8e5m2fnuz;
+    case 21: return DType::u4;
+    case 22: return DType::i4;
+    case 23: return DType::f4e2m1;
     default: return DType::undefined;
   }
 }
@@ -69,6 +96,8 @@ void int_range(DType t, int64_t& lo, int64_t& hi) {
     case DType::u8: lo = 0, hi = 255; return;
     case DType::i16: lo = -32768, hi = 32767; return;
     case DType::u16: lo = 0, hi = 65535; return;
+    case DType::i4: lo = -8, hi = 7; return;
+    case DType::u4: lo = 0, hi = 15; return;
     default: lo = std::numeric_limits<int32_t>::min(), hi = std::numeric_limits<int32_t>::max(); return;
   }
 }
@@ -109,7 +138,11 @@ double read_real(const TensorView& v, int64_t i) {
     case DType::i16: return v.as<const int16_t>()[i];
     case DType::u16: return v.as<const uint16_t>()[i];
     case DType::i32: return v.as<const int32_t>()[i];
-    default: return 0;
+    case DType::i4: return v.as<const int8_t>()[i];  // one byte per element, sign-extended
+    case DType::u4: return v.as<const uint8_t>()[i] & 0x0F;
+    default:
+      if (is_narrow_float(v.type.dtype)) return narrow_float_to_double(v.type.dtype, v.as<const uint8_t>()[i]);
+      return 0;
   }
 }
 
@@ -121,6 +154,8 @@ int64_t read_int(const TensorView& v, int64_t i) {
     case DType::u16: return v.as<const uint16_t>()[i];
     case DType::i32: return v.as<const int32_t>()[i];
     case DType::i64: return v.as<const int64_t>()[i];
+    case DType::i4: return v.as<const int8_t>()[i];
+    case DType::u4: return v.as<const uint8_t>()[i] & 0x0F;
     default: return 0;
   }
 }
@@ -132,6 +167,8 @@ void store_int(const TensorView& v, int64_t i, int64_t x) {
     case DType::i16: v.as<int16_t>()[i] = static_cast<int16_t>(x); return;
     case DType::u16: v.as<uint16_t>()[i] = static_cast<uint16_t>(x); return;
     case DType::i32: v.as<int32_t>()[i] = static_cast<int32_t>(x); return;
+    case DType::i4: v.as<int8_t>()[i] = static_cast<int8_t>(x); return;  // already in [-8, 7]
+    case DType::u4: v.as<uint8_t>()[i] = static_cast<uint8_t>(x); return;
     default: return;
   }
 }
@@ -166,7 +203,8 @@ std::string check_linear_params(const OpSchema& s, const TensorType& x, const Te
                                 const TensorType* zp, const AttrMap& attrs) {
   int64_t block = attrs.get_int("block_size", 0);
   if (block < 0) return fail(s.name, "block_size must be >= 0, got ", block);
-  if (zp && zp->dims != scale.dims)
+  // Per tensor, a [1] zero point may go with a scalar scale and vice versa (node tests do).
+  if (zp && zp->dims != scale.dims && !(is_scalar_like(*zp) && is_scalar_like(scale)))
     return fail(s.name, "the zero point ", show(zp->dims), " must have the scale's shape ", show(scale.dims));
   if (block == 0 && is_scalar_like(scale)) return {};
   int64_t rank = static_cast<int64_t>(x.rank());
@@ -360,8 +398,9 @@ std::string shape_quant_quantize(const OpSchema& s, Types in, const AttrMap& att
     if (t == DType::undefined) return fail(s.name, "output_dtype ", code, " is not supported");
   }
   if (zp) {
-    if (!is_quant_int(zp->dtype))
-      return fail(s.name, "y_zero_point must be i8, u8, i16 or u16, got ", dtype_name(zp->dtype));
+    if (!is_quant_type(zp->dtype))
+      return fail(s.name, "y_zero_point must be i8, u8, i16, u16, i4, u4, a float8 type or f4e2m1, got ",
+                  dtype_name(zp->dtype));
     if (code != 0 && zp->dtype != t)
       return fail(s.name, "output_dtype ", code, " differs from the zero point's type ", dtype_name(zp->dtype));
     t = zp->dtype;
@@ -373,10 +412,10 @@ std::string shape_quant_quantize(const OpSchema& s, Types in, const AttrMap& att
 
 std::string shape_quant_dequantize(const OpSchema& s, Types in, const AttrMap& attrs, Outs& out) {
   const TensorType &x = in[0], &scale = in[1];
-  if (!is_quant_int(x.dtype) && x.dtype != DType::i32)
-    return fail(s.name, "x must be i8, u8, i16, u16 or i32, got ", dtype_name(x.dtype));
-  if (scale.dtype != DType::f32 && scale.dtype != DType::f64)
-    return fail(s.name, "x_scale must be f32 or f64, got ", dtype_name(scale.dtype));
+  if (!is_quant_type(x.dtype) && x.dtype != DType::i32)
+    return fail(s.name, "x must be i8, u8, i16, u16, i32, i4, u4, a float8 type or f4e2m1, got ", dtype_name(x.dtype));
+  if (!is_scale_type(scale.dtype))
+    return fail(s.name, "x_scale must be f32, f64 or f16, got ", dtype_name(scale.dtype));
   int64_t code = attrs.get_int("output_dtype", 0);
   if (code != 0 && code != onnx_code(scale.dtype))
     return fail(s.name, "output_dtype ", code, " differs from the scale's type ", dtype_name(scale.dtype));
@@ -492,6 +531,21 @@ std::string run_quantize_linear(const KernelArgs& args) {
     ParamIndex param(x.type.dims, scale.type.dims, args.attrs);
     const T* px = x.as<const T>();
     int64_t n = y.type.num_elements();
+    const DType t = y.type.dtype;
+    if (is_quant_float(t)) {
+      bool saturate = args.attrs.get_int("saturate", 1) != 0;
+      uint8_t* py = y.as<uint8_t>();
+      for (int64_t i = 0; i < n; ++i) {
+        int64_t p = param(i);
+        double q = static_cast<double>(px[i] / static_cast<T>(read_real(scale, p)));
+        double z = zp ? read_real(*zp, p) : 0.0;
+        // float4 adds its zero point as ONNX's reference does; float8 adds only a nonzero
+        // one, so that a -0 quotient stays -0 (the reference ignores float8 zero points).
+        if (t == DType::f4e2m1 || z != 0) q += z;
+        py[i] = narrow_float_from_double(t, q, saturate);
+      }
+      return {};
+    }
     for (int64_t i = 0; i < n; ++i) {
       int64_t p = param(i);
       T q = px[i] / static_cast<T>(read_real(scale, p));
@@ -511,9 +565,15 @@ std::string run_dequantize_linear(const KernelArgs& args) {
   int64_t n = y.type.num_elements();
   for (int64_t i = 0; i < n; ++i) {
     int64_t p = param(i);
-    double v = static_cast<double>(read_int(x, i) - (zp ? read_int(*zp, p) : 0)) * read_real(scale, p);
+    double v = 0;
+    if (is_quant_float(x.type.dtype))  // exact values; NaN stays NaN
+      v = (read_real(x, i) - (zp ? read_real(*zp, p) : 0.0)) * read_real(scale, p);
+    else
+      v = static_cast<double>(read_int(x, i) - (zp ? read_int(*zp, p) : 0)) * read_real(scale, p);
     if (y.type.dtype == DType::f32)
       y.as<float>()[i] = static_cast<float>(v);
+    else if (y.type.dtype == DType::f16)
+      y.as<uint16_t>()[i] = half_from_double(v);  // one rounding: the product is exact in double
     else
       y.as<double>()[i] = v;
   }

@@ -8,13 +8,16 @@
 // an oracle for faster kernels should be. Integer Abs and Neg wrap (the most negative
 // value maps to itself) instead of overflowing. Cast is the one place that converts
 // between element types, including the 16-bit floats, which C++ has no arithmetic type
-// for: they are decoded exactly and encoded with one rounding to nearest even.
+// for: they are decoded exactly and encoded with one rounding to nearest even. The
+// one-byte float8/float4 types convert through float_formats.h (ONNX's saturate and
+// round_mode attributes apply there); int4/uint4 behave as integers of their width.
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
 #include <type_traits>
 
+#include "float_formats.h"
 #include "kernels.h"
 
 namespace halo::sem::kernels {
@@ -49,6 +52,21 @@ struct Float16Format<BFloat16> {
 
 template <typename T>
 constexpr bool is_float16 = std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>;
+
+/// The one-byte types after bool in dtype.h (float8 kinds, float4, int4, uint4): one byte
+/// per element, see there. The DType is part of the C++ type so templates tell them apart.
+template <DType K>
+struct Narrow {
+  uint8_t byte;
+};
+template <typename T>
+constexpr bool is_narrow = false;
+template <DType K>
+constexpr bool is_narrow<Narrow<K>> = true;
+template <typename T>
+constexpr DType narrow_kind = DType::undefined;
+template <DType K>
+constexpr DType narrow_kind<Narrow<K>> = K;
 
 /// The exact value of a 16-bit float.
 template <typename T>
@@ -102,7 +120,7 @@ T encode(long double v) {
 }
 
 /// Calls `f.template operator()<T>()` with the element type of `t`: the C++ arithmetic
-/// types of with_numeric_dtype, plus Half, BFloat16 and Bool.
+/// types of with_numeric_dtype, plus Half, BFloat16, Bool and the Narrow types.
 template <typename F>
 std::string with_any_dtype(const OpSchema& schema, DType t, F&& f) {
   if (!schema_lists_dtype(schema, t)) return dtype_not_implemented(schema, t);
@@ -110,6 +128,14 @@ std::string with_any_dtype(const OpSchema& schema, DType t, F&& f) {
     case DType::f16: return f.template operator()<Half>();
     case DType::bf16: return f.template operator()<BFloat16>();
     case DType::boolean: return f.template operator()<Bool>();
+    case DType::f8e4m3fn: return f.template operator()<Narrow<DType::f8e4m3fn>>();
+    case DType::f8e4m3fnuz: return f.template operator()<Narrow<DType::f8e4m3fnuz>>();
+    case DType::f8e5m2: return f.template operator()<Narrow<DType::f8e5m2>>();
+    case DType::f8e5m2fnuz: return f.template operator()<Narrow<DType::f8e5m2fnuz>>();
+    case DType::f8e8m0: return f.template operator()<Narrow<DType::f8e8m0>>();
+    case DType::i4: return f.template operator()<Narrow<DType::i4>>();
+    case DType::u4: return f.template operator()<Narrow<DType::u4>>();
+    case DType::f4e2m1: return f.template operator()<Narrow<DType::f4e2m1>>();
     default: return with_numeric_dtype(schema, t, std::forward<F>(f));
   }
 }
@@ -128,17 +154,49 @@ D truncate_saturating(double v) {
   return static_cast<D>(t);
 }
 
+/// Cast's attributes: they matter only for float8 results (saturate) and e8m0 results
+/// (saturate, round_mode).
+struct CastMode {
+  bool saturate = true;
+  E8M0Rounding rounding = E8M0Rounding::up;
+};
+
 /// One element converted from S to D.
 template <typename D, typename S>
-D convert(S s) {
-  if constexpr (is_float16<S>) {
-    return convert<D>(decode(s));  // exact
+D convert(S s, const CastMode& mode) {
+  if constexpr (is_narrow<S>) {
+    constexpr DType k = narrow_kind<S>;
+    if constexpr (k == DType::i4) return convert<D>(static_cast<int8_t>(s.byte), mode);  // sign-extended
+    else if constexpr (k == DType::u4) return convert<D>(static_cast<uint8_t>(s.byte & 0x0F), mode);
+    else return convert<D>(narrow_float_to_double(k, s.byte), mode);  // exact
+  } else if constexpr (is_float16<S>) {
+    return convert<D>(decode(s), mode);  // exact
   } else if constexpr (std::is_same_v<S, Bool>) {
-    return convert<D>(static_cast<uint8_t>(s.byte != 0));
+    return convert<D>(static_cast<uint8_t>(s.byte != 0), mode);
   } else if constexpr (std::is_same_v<D, Bool>) {
     return Bool{static_cast<uint8_t>(s != 0)};  // NaN is true, as in NumPy
   } else if constexpr (is_float16<D>) {
     return encode<D>(static_cast<long double>(s));
+  } else if constexpr (is_narrow<D>) {
+    constexpr DType k = narrow_kind<D>;
+    if constexpr (k == DType::i4 || k == DType::u4) {
+      // Integers wrap to the low 4 bits as the spec says of narrowing integer casts;
+      // floats are truncated first (non-finite values give 0, as ONNX's reference does).
+      int64_t i = 0;
+      if constexpr (std::is_floating_point_v<S>)
+        i = std::isfinite(s) ? truncate_saturating<int64_t>(static_cast<double>(s)) : 0;
+      else
+        i = static_cast<int64_t>(s);
+      auto nibble = static_cast<uint8_t>(static_cast<uint64_t>(i) & 0x0F);
+      if (k == DType::i4 && (nibble & 0x08)) nibble |= 0xF0;
+      return D{nibble};
+    } else if constexpr (k == DType::f8e8m0) {
+      return D{e8m0_from_double(static_cast<double>(s), mode.saturate, mode.rounding)};
+    } else {
+      // Every value of the source types that fits a float8 is exact in double, so this
+      // rounds once.
+      return D{narrow_float_from_double(k, static_cast<double>(s), mode.saturate)};
+    }
   } else if constexpr (std::is_floating_point_v<S> && std::is_integral_v<D>) {
     return truncate_saturating<D>(static_cast<double>(s));
   } else {
@@ -300,6 +358,9 @@ std::string shape_cast(const OpSchema& s, std::span<const TensorType> in, const 
   std::string name = attrs.get_string("dtype");
   auto t = dtype_from_name(name);
   if (!t) return fail(s.name, "dtype '", name, "' is not an element type");
+  std::string rounding = attrs.get_string("round_mode", "up");
+  if (rounding != "up" && rounding != "down" && rounding != "nearest")
+    return fail(s.name, "round_mode must be \"up\", \"down\" or \"nearest\", got \"", rounding, "\"");
   out = {TensorType{*t, in[0].dims}};
   return {};
 }
@@ -345,11 +406,17 @@ std::string run_unary_math(const KernelArgs& args) {
 std::string run_cast(const KernelArgs& args) {
   const TensorView &x = args.in[0], &y = args.out[0];
   int64_t n = x.type.num_elements();
+  CastMode mode;
+  mode.saturate = args.attrs.get_int("saturate", 1) != 0;
+  std::string rounding = args.attrs.get_string("round_mode", "up");
+  if (rounding == "down") mode.rounding = E8M0Rounding::down;
+  else if (rounding == "nearest") mode.rounding = E8M0Rounding::nearest;
+  else if (rounding != "up") return fail(args.name(), "round_mode must be \"up\", \"down\" or \"nearest\", got \"", rounding, "\"");
   return with_any_dtype(args.schema, x.type.dtype, [&]<typename S>() {
     return with_any_dtype(args.schema, y.type.dtype, [&]<typename D>() {
       const S* src = x.as<const S>();
       D* dst = y.as<D>();
-      for (int64_t i = 0; i < n; ++i) dst[i] = convert<D>(src[i]);
+      for (int64_t i = 0; i < n; ++i) dst[i] = convert<D>(src[i], mode);
       return std::string();
     });
   });

@@ -14,8 +14,11 @@ using halo::sem::DType;
 using halo::sem::TensorType;
 using halo::sem::TensorView;
 
+static_assert(static_cast<int>(DType::f4e2m1) == ODLA_FLOAT4_E2M1 && static_cast<int>(DType::boolean) == ODLA_BOOL,
+              "odla_element_type and halo::sem::DType must list the element types in one order");
+
 std::string from_odla_type(const odla_value_type& in, TensorType& out) {
-  if (in.element_type <= ODLA_UNDEFINED || in.element_type > ODLA_BOOL)
+  if (in.element_type <= ODLA_UNDEFINED || in.element_type > ODLA_FLOAT4_E2M1)
     return "invalid element type " + std::to_string(static_cast<int>(in.element_type));
   if (in.shape.size < 0 || in.shape.size > ODLA_MAX_DIMENSION)
     return "invalid rank " + std::to_string(in.shape.size);
