@@ -238,11 +238,17 @@ SHAPE_OPERANDS = {
 }
 
 
-def shape_inputs(model):
-    """Names of graph inputs used at a shape-determining operand position."""
+def shape_inputs(model, case_dir=None):
+    """Names of graph inputs used at a shape-determining operand position. An
+    `_expanded` case is the same function as its plain case, written with simpler ops:
+    the inputs that are shape-determining there are so here too."""
     inits = {t.name for t in model.graph.initializer}
     graph_inputs = {v.name for v in model.graph.input} - inits
     names = set()
+    if case_dir is not None and case_dir.name.endswith("_expanded"):
+        plain = case_dir.parent / case_dir.name[: -len("_expanded")] / "model.onnx"
+        if plain.exists():
+            names |= shape_inputs(onnx.load(str(plain))) & graph_inputs
     for node in model.graph.node:
         if node.domain not in ("", "ai.onnx"):
             continue
@@ -371,7 +377,7 @@ def run_data_set(halo, model_path, ds_dir, work, timeout, rtol, atol, result,
     work.mkdir(parents=True, exist_ok=True)
     in_files = []
     keep = None
-    frozen = shape_inputs(model) if model is not None else set()
+    frozen = shape_inputs(model, Path(model_path).parent) if model is not None else set()
     if frozen:
         special = work / "model.onnx"
         keep = specialize(model, ds_dir, frozen, special)
@@ -770,7 +776,7 @@ def emitted_case(prefix, case_dir, work, timeout):
     in_files = []
     model = onnx.load(str(model_path))
     keep = None
-    frozen = shape_inputs(model)
+    frozen = shape_inputs(model, case_dir)
     if frozen:  # the same specialization as the numeric run
         model_path = work / "model.onnx"
         keep = specialize(model, ds, frozen, model_path)
