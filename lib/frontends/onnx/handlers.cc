@@ -208,8 +208,17 @@ Expected<std::vector<ir::Value*>> handle_reshape(NodeContext& ctx) {
     if (!shape) return shape.status();
     bool allowzero = ctx.attrs.get_int("allowzero", 0) != 0;
     ctx.attrs.erase("allowzero");
-    if (allowzero && std::find(shape->begin(), shape->end(), 0) != shape->end())
-      return ctx.error(ErrorKind::Unsupported, "allowzero=1 with a zero in the shape is not supported");
+    if (allowzero && std::find(shape->begin(), shape->end(), 0) != shape->end()) {
+      // A literal 0 extent: the result (like the input, which must be empty too) has no
+      // elements, so it is a constant of that shape. The IR's Reshape reads 0 as "copy
+      // the input extent" (ONNX's default), which cannot say this.
+      ir::Value* x = ctx.inputs.at(0);
+      if (x->type().num_elements() != 0 || std::find(shape->begin(), shape->end(), -1) != shape->end())
+        return ctx.error(ErrorKind::Parse, "cannot reshape " + sem::to_string(x->type()) + " to a shape with a literal 0 extent");
+      ir::TensorType t{x->type().dtype, *shape};
+      return std::vector<ir::Value*>{ctx.f.add_constant(ctx.f.unique_name(ctx.node.output(0)), t,
+                                                        std::make_shared<std::vector<uint8_t>>())};
+    }
     ctx.attrs.set("shape", *shape);
     ctx.inputs.resize(1);
   }
