@@ -217,6 +217,8 @@ SHAPE_OPERANDS = {
     "Dropout": [1, 2], "TopK": [1], "Range": [0, 1, 2], "ConstantOfShape": [0], "OneHot": [1],
     "Resize": [1, 2, 3], "Upsample": [1], "CumSum": [1], "Split": [1], "Trilu": [1],
     "Compress": [1], "CenterCropPad": [1], "Col2Im": [1, 2],
+    "HannWindow": [0], "HammingWindow": [0], "BlackmanWindow": [0], "DFT": [1, 2], "STFT": [1, 3],
+    "MelWeightMatrix": [0, 1],
 }
 
 
