@@ -71,6 +71,15 @@ NODE_DIR = Path(onnx.__file__).resolve().parent / "backend" / "test" / "data" / 
 RTOL, ATOL = 1e-3, 1e-7  # onnx/backend/test/loader: the defaults of every node test
 TRAINING_DOMAIN = "ai.onnx.preview.training"
 TRAINING_OPS = {"Adagrad", "Adam", "Momentum", "Gradient"}
+
+# Cases compared at a looser tolerance than ONNX's, each with the reason (the report
+# lists them). name -> (rtol, atol, reason).
+LOOSER_TOLERANCES = {
+    "test_dft_inverse": (1e-3, 1e-5, "the expected values carry float32 FFT rounding noise "
+                         "(up to 1.9e-6 where the exact result is 0); HALO computes in double"),
+    "test_dft_inverse_opset19": (1e-3, 1e-5, "the expected values carry float32 FFT rounding "
+                                 "noise (up to 1.9e-6 where the exact result is 0); HALO computes in double"),
+}
 EXPANDED_SUFFIX = re.compile(r"_expanded(_ver\d+)?$")
 OUTPUT_LINE = re.compile(r"^output (\d+) '(.*)' (\w+)\[([0-9,]*)\] -> (.+)$")
 
@@ -235,6 +244,8 @@ SHAPE_OPERANDS = {
     "Compress": [1], "CenterCropPad": [1], "Col2Im": [1, 2],
     # Loop is unrolled: the trip count and the initial condition decide the scan outputs' shapes.
     "Loop": [0, 1],
+    "HannWindow": [0], "HammingWindow": [0], "BlackmanWindow": [0], "DFT": [1, 2], "STFT": [1, 3],
+    "MelWeightMatrix": [0, 1],
 }
 
 
@@ -463,6 +474,8 @@ def run_case(case_dir, halo, timeout):
         import json
         spec = json.loads(data_json.read_text())
         rtol, atol = spec.get("rtol", rtol), spec.get("atol", atol)
+    if case_dir.name in LOOSER_TOLERANCES:
+        rtol, atol, _ = LOOSER_TOLERANCES[case_dir.name]
     with tempfile.TemporaryDirectory(prefix=f"conf_{case_dir.name}_") as tmp:
         tmp = Path(tmp)
         replacements = [(f"{model_path}: ", ""), (str(model_path), "model.onnx"),
@@ -584,6 +597,9 @@ def write_report(path, results, args, node_dir, sample):
            "reductions, the pads of Pad, Clip's bounds, ...: `SHAPE_OPERANDS` in the runner) "
            "are compiled into the model as constants from the test's data: HALO compiles "
            "ahead of time with static shapes and specializes on such inputs.", ""]
+    out.append("Cases compared at a looser tolerance, with the reason: " + "; ".join(
+        f"`{name}` (rtol {r:g}, atol {a:g}): {why}" for name, (r, a, why) in sorted(LOOSER_TOLERANCES.items())) + ".")
+    out.append("")
     if node_dir != NODE_DIR:
         out += [f"Node test directory: `{node_dir.name}` (given with --node-dir).", ""]
     if args.filter:
