@@ -3,8 +3,7 @@
 //
 // The IR follows the newest opset; these functions translate older forms onto it:
 // attributes that became inputs (Clip, Reshape), changed semantics (Softmax before 13),
-// padding computed from auto_pad, and ops that are other ops in disguise (Flatten,
-// Dropout).
+// padding computed from auto_pad, and ops that are other ops in disguise (Flatten).
 #include <cstring>
 
 #include "halo/ops/folder.h"
@@ -222,19 +221,6 @@ Expected<std::vector<ir::Value*>> handle_flatten(NodeContext& ctx) {
   int64_t outer = 1, inner = 1;
   for (int64_t i = 0; i < rank; ++i) (i < axis ? outer : inner) *= x->type().dims[i];
   ctx.attrs.set("shape", std::vector<int64_t>{outer, inner});
-  return emit_default(ctx);
-}
-
-// Dropout: the identity at inference; the mask output and training mode are not supported.
-Expected<std::vector<ir::Value*>> handle_dropout(NodeContext& ctx) {
-  if (ctx.output_used(1)) return ctx.error(ErrorKind::Unsupported, "the mask output is not supported");
-  if (ctx.inputs.size() > 2 && ctx.inputs[2]) {
-    auto training = ctx.constant_scalar(2);
-    if (!training) return training.status();
-    if (*training != 0) return ctx.error(ErrorKind::Unsupported, "training_mode=true is not supported");
-  }
-  ctx.attrs = {};
-  ctx.inputs.resize(1);
   return emit_default(ctx);
 }
 
