@@ -141,10 +141,21 @@ Expected<std::vector<ir::Value*>> handle_auto_pad(NodeContext& ctx) {
   return emit_default(ctx);
 }
 
-// BatchNormalization: inference only; the training outputs (running mean/var) must be unused.
+// BatchNormalization: inference, or from opset 14 with training_mode = 1 the IR op
+// BatchNormalizationTraining (batch statistics, running mean/var as results 1 and 2).
+// Otherwise (before opset 14, or training_mode = 0) the training outputs must be unused.
 Expected<std::vector<ir::Value*>> handle_batch_norm(NodeContext& ctx) {
+  bool training = ctx.attrs.get_int("training_mode", 0) != 0;
+  double momentum = ctx.attrs.get_float("momentum", 0.9);
+  ctx.attrs.erase("training_mode");
+  ctx.attrs.erase("momentum");
+  if (training && ctx.opset >= 14) {
+    ctx.op = ir::OpKind::BatchNormalizationTraining;
+    ctx.attrs.set("momentum", momentum);
+    return emit_default(ctx);
+  }
   for (size_t k = 1; k < 5; ++k)
-    if (ctx.output_used(k)) return ctx.error(ErrorKind::Unsupported, "training-mode outputs are not supported");
+    if (ctx.output_used(k)) return ctx.error(ErrorKind::Unsupported, "training outputs are only supported from opset 14 on, with training_mode = 1");
   ctx.attrs.erase("is_test");
   ctx.attrs.erase("consumed_inputs");
   return emit_default(ctx);
