@@ -3,8 +3,7 @@
 //
 // The IR follows the newest opset; these functions translate older forms onto it:
 // attributes that became inputs (Clip, Reshape), changed semantics (Softmax before 13),
-// padding computed from auto_pad, and ops that are other ops in disguise (Flatten,
-// Dropout).
+// padding computed from auto_pad, and ops that are other ops in disguise (Flatten).
 #include <cstring>
 
 #include "halo/ops/folder.h"
@@ -147,10 +146,21 @@ Expected<std::vector<ir::Value*>> handle_auto_pad(NodeContext& ctx) {
   return emit_default(ctx);
 }
 
-// BatchNormalization: inference only; the training outputs (running mean/var) must be unused.
+// BatchNormalization: inference, or from opset 14 with training_mode = 1 the IR op
+// BatchNormalizationTraining (batch statistics, running mean/var as results 1 and 2).
+// Otherwise (before opset 14, or training_mode = 0) the training outputs must be unused.
 Expected<std::vector<ir::Value*>> handle_batch_norm(NodeContext& ctx) {
+  bool training = ctx.attrs.get_int("training_mode", 0) != 0;
+  double momentum = ctx.attrs.get_float("momentum", 0.9);
+  ctx.attrs.erase("training_mode");
+  ctx.attrs.erase("momentum");
+  if (training && ctx.opset >= 14) {
+    ctx.op = ir::OpKind::BatchNormalizationTraining;
+    ctx.attrs.set("momentum", momentum);
+    return emit_default(ctx);
+  }
   for (size_t k = 1; k < 5; ++k)
-    if (ctx.output_used(k)) return ctx.error(ErrorKind::Unsupported, "training-mode outputs are not supported");
+    if (ctx.output_used(k)) return ctx.error(ErrorKind::Unsupported, "training outputs are only supported from opset 14 on, with training_mode = 1");
   ctx.attrs.erase("is_test");
   ctx.attrs.erase("consumed_inputs");
   return emit_default(ctx);
@@ -236,19 +246,6 @@ Expected<std::vector<ir::Value*>> handle_flatten(NodeContext& ctx) {
   int64_t outer = 1, inner = 1;
   for (int64_t i = 0; i < rank; ++i) (i < axis ? outer : inner) *= x->type().dims[i];
   ctx.attrs.set("shape", std::vector<int64_t>{outer, inner});
-  return emit_default(ctx);
-}
-
-// Dropout: the identity at inference; the mask output and training mode are not supported.
-Expected<std::vector<ir::Value*>> handle_dropout(NodeContext& ctx) {
-  if (ctx.output_used(1)) return ctx.error(ErrorKind::Unsupported, "the mask output is not supported");
-  if (ctx.inputs.size() > 2 && ctx.inputs[2]) {
-    auto training = ctx.constant_scalar(2);
-    if (!training) return training.status();
-    if (*training != 0) return ctx.error(ErrorKind::Unsupported, "training_mode=true is not supported");
-  }
-  ctx.attrs = {};
-  ctx.inputs.resize(1);
   return emit_default(ctx);
 }
 
