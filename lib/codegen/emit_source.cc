@@ -158,7 +158,9 @@ class SourceWriter {
       if (c.kind == Call::Kind::SetOutput) read[c.slot] = true;
       for (const CallArg& a : c.args) {
         if (a.kind == ArgKind::Value) read[a.slot] = true;
-        for (int sl : a.slots) read[sl] = true;
+        // An IdList names a call's own results (their ids), which is no read of them.
+        if (a.kind == ArgKind::ValueList)
+          for (int sl : a.slots) read[sl] = true;
       }
     }
     auto define = [&](int slot, const std::string& call) {
