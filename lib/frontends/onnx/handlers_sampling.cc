@@ -1,0 +1,20 @@
+// handlers_sampling.cc - ONNX sampling operators (ops/frontends/onnx_sampling.toml).
+#include <string>
+#include <vector>
+
+#include "onnx_context.h"
+
+namespace halo::onnx_import {
+
+// GridSample: opset 16 named the modes bilinear and bicubic and allowed only 4-D
+// inputs; opset 20 renamed them linear and cubic and allowed any rank. The IR op uses
+// the new names.
+Expected<std::vector<ir::Value*>> handle_grid_sample(NodeContext& ctx) {
+  std::string mode = ctx.attrs.get_string("mode", "linear");
+  if (mode == "bilinear") mode = "linear";
+  else if (mode == "bicubic") mode = "cubic";
+  ctx.attrs.set("mode", mode);
+  return emit_default(ctx);
+}
+
+}  // namespace halo::onnx_import
