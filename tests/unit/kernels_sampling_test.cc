@@ -107,4 +107,73 @@ TEST(KernelsGridSample, RejectsBadGrids) {
                "GridSample", "empty");
 }
 
+// X [1, 1, 4, 4] holding 4 * y + x: bilinear interpolation reproduces it exactly, so an
+// average of samples is its value at the samples' mean position.
+Tensor ramp() {
+  std::vector<float> v;
+  for (int i = 0; i < 16; ++i) v.push_back(static_cast<float>(i));
+  return f32({1, 1, 4, 4}, v);
+}
+
+AttrMap roi(const std::string& ctm, const std::string& mode, int64_t ratio, double scale = 1.0) {
+  return attrs({{"coordinate_transformation_mode", ctm}, {"mode", mode}, {"sampling_ratio", ratio},
+                {"spatial_scale", scale}});
+}
+
+TEST(KernelsRoiAlign, AverageOfSamplesBothTransforms) {
+  // Region (0,0)-(2,2), one 2x2 bin, 2x2 samples: at 0.5 and 1.5 on each axis (mean 1,
+  // value 5); half_pixel shifts the region by -0.5 (samples 0 and 1, mean 0.5, value 2.5).
+  Result a = run(OpKind::RoiAlign, {ramp(), f32({1, 4}, {0, 0, 2, 2}), i64({1}, {0})}, roi("output_half_pixel", "avg", 2));
+  Result b = run(OpKind::RoiAlign, {ramp(), f32({1, 4}, {0, 0, 2, 2}), i64({1}, {0})}, roi("half_pixel", "avg", 2));
+  ASSERT_EQ(a.error, "");
+  ASSERT_EQ(b.error, "");
+  EXPECT_EQ(a.dims(), (Dims{1, 1, 1, 1}));
+  expect_close(a.f(), D{5});
+  expect_close(b.f(), D{2.5});
+}
+
+TEST(KernelsRoiAlign, BinsAndEdges) {
+  // Region (0,0)-(4,2) in 1x2 bins of 2x2 pixels, 1 sample each: (x, y) = (1, 1) and
+  // (3, 1). Region (3,3)-(5,5) has 1x2 bins of 2 rows and 1 column: samples (3.5, 4),
+  // moved onto the edge pixel (3, 3), and (4.5, 4), beyond the image's
+  // right edge (x > width), so it reads nothing; a region far outside reads nothing.
+  Result r = run(OpKind::RoiAlign, {ramp(), f32({3, 4}, {0, 0, 4, 2, 3, 3, 5, 5, 10, 10, 12, 12}), i64({3}, {0, 0, 0})},
+                 [] {
+                   AttrMap a = roi("output_half_pixel", "avg", 1);
+                   a.set("output_width", int64_t{2});
+                   return a;
+                 }());
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.dims(), (Dims{3, 1, 1, 2}));
+  expect_close(r.f(), D{4 + 1, 4 + 3, 15, 0, 0, 0});
+}
+
+TEST(KernelsRoiAlign, MaxTakesTheLargestWeightedCorner) {
+  // One sample at (0.5, 0.5): corners 0, 1, 4, 5 with weight 0.25 each.
+  Result r = run(OpKind::RoiAlign, {ramp(), f32({1, 4}, {0, 0, 1, 1}), i64({1}, {0})}, roi("output_half_pixel", "max", 1));
+  ASSERT_EQ(r.error, "");
+  expect_close(r.f(), D{0.25 * 5});
+}
+
+TEST(KernelsRoiAlign, BatchIndexAndSpatialScale) {
+  // Region (0,0)-(2,2) at scale 0.5 is (0,0)-(1,1) of image 1: one sample at its centre.
+  Result r = run(OpKind::RoiAlign,
+                 {f64({2, 1, 2, 2}, {0, 0, 0, 0, 10, 20, 30, 40}), f64({1, 4}, {0, 0, 2, 2}), i32({1}, {1})},
+                 roi("output_half_pixel", "avg", 1, 0.5));
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.d(), (D{25}));
+}
+
+TEST(KernelsRoiAlign, RejectsBadRegions) {
+  std::vector<TensorType> outs;
+  expect_error(infer(OpKind::RoiAlign, {{DType::f32, {1, 1, 4, 4}}, {DType::f32, {2, 4}}, {DType::i64, {3}}}, {}, outs),
+               "RoiAlign", "num_rois");
+  expect_error(infer(OpKind::RoiAlign, {{DType::f32, {1, 1, 4, 4}}, {DType::f32, {2, 5}}, {DType::i64, {2}}}, {}, outs),
+               "RoiAlign", "[num_rois, 4]");
+  expect_error(infer(OpKind::RoiAlign, {{DType::f32, {1, 1, 4, 4}}, {DType::f32, {2, 4}}, {DType::f32, {2}}}, {}, outs),
+               "RoiAlign", "batch_indices");
+  Result r = run(OpKind::RoiAlign, {ramp(), f32({1, 4}, {0, 0, 1, 1}), i64({1}, {1})});
+  expect_error(r.error, "RoiAlign", "batch index 1");
+}
+
 }  // namespace

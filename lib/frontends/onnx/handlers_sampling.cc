@@ -17,4 +17,12 @@ Expected<std::vector<ir::Value*>> handle_grid_sample(NodeContext& ctx) {
   return emit_default(ctx);
 }
 
+// RoiAlign: opsets 10-15 had no coordinate_transformation_mode and behaved as
+// output_half_pixel (no half-pixel shift, regions at least 1x1); 16 added the attribute
+// with default half_pixel, the IR op's default.
+Expected<std::vector<ir::Value*>> handle_roi_align(NodeContext& ctx) {
+  if (ctx.opset < 16) ctx.attrs.set("coordinate_transformation_mode", std::string("output_half_pixel"));
+  return emit_default(ctx);
+}
+
 }  // namespace halo::onnx_import
