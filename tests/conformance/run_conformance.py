@@ -216,7 +216,7 @@ SHAPE_OPERANDS = {
     "ReduceLogSumExp": [1], "ReduceSumSquare": [1], "Pad": [1, 2, 3], "Clip": [1, 2],
     "Dropout": [1, 2], "TopK": [1], "Range": [0, 1, 2], "ConstantOfShape": [0], "OneHot": [1],
     "Resize": [1, 2, 3], "Upsample": [1], "CumSum": [1], "Split": [1], "Trilu": [1],
-    "Compress": [1], "CenterCropPad": [1], "Col2Im": [1, 2],
+    "Compress": [1], "CenterCropPad": [1], "Col2Im": [1, 2], "AffineGrid": [1],
 }
 
 

@@ -176,4 +176,40 @@ TEST(KernelsRoiAlign, RejectsBadRegions) {
   expect_error(r.error, "RoiAlign", "batch index 1");
 }
 
+TEST(KernelsAffineGrid, IdentityGivesPixelCentres) {
+  // Without align_corners pixel i of an axis of extent L sits at -1 + (2i + 1) / L:
+  // W = 3 -> -2/3, 0, 2/3; H = 2 -> -1/2, 1/2. Each grid point is (x, y).
+  Result r = run(OpKind::AffineGrid, {f32({1, 2, 3}, {1, 0, 0, 0, 1, 0})}, attrs({{"size", Dims{1, 1, 2, 3}}}));
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.dims(), (Dims{1, 2, 3, 2}));
+  double t = 2.0 / 3;
+  expect_close(r.f(), D{-t, -0.5, 0, -0.5, t, -0.5, -t, 0.5, 0, 0.5, t, 0.5});
+}
+
+TEST(KernelsAffineGrid, AlignCornersScaleAndTranslate) {
+  // align_corners, 2x2: positions -1 and 1; theta maps (x, y) to (2x + 1, 3y - 1).
+  Result r = run(OpKind::AffineGrid, {f64({1, 2, 3}, {2, 0, 1, 0, 3, -1})},
+                 attrs({{"size", Dims{1, 5, 2, 2}}, {"align_corners", int64_t{1}}}));
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.d(), (D{-1, -4, 3, -4, -1, 2, 3, 2}));
+}
+
+TEST(KernelsAffineGrid, VolumeOrdersComponentsXYZ) {
+  // size [1, 1, 2, 1, 1], align_corners: z = -1, 1 and x = y = -1 (extent 1). theta
+  // reverses the homogeneous (x, y, z, 1) into (z, y, x).
+  Result r = run(OpKind::AffineGrid, {f32({1, 3, 4}, {0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0})},
+                 attrs({{"size", Dims{1, 1, 2, 1, 1}}, {"align_corners", int64_t{1}}}));
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.dims(), (Dims{1, 2, 1, 1, 3}));
+  expect_close(r.f(), D{-1, -1, -1, 1, -1, -1});
+}
+
+TEST(KernelsAffineGrid, RejectsMismatchedTheta) {
+  std::vector<TensorType> outs;
+  expect_error(infer(OpKind::AffineGrid, {{DType::f32, {1, 2, 3}}}, attrs({{"size", Dims{1, 1, 2, 2, 2}}}), outs),
+               "AffineGrid", "theta");
+  expect_error(infer(OpKind::AffineGrid, {{DType::f32, {1, 2, 3}}}, attrs({{"size", Dims{1, 2, 2}}}), outs),
+               "AffineGrid", "size");
+}
+
 }  // namespace

@@ -25,4 +25,17 @@ Expected<std::vector<ir::Value*>> handle_roi_align(NodeContext& ctx) {
   return emit_default(ctx);
 }
 
+// AffineGrid: the size input is the shape of the image the grid is for; it fixes the
+// result's shape, so it must be a constant and becomes the attribute `size`.
+Expected<std::vector<ir::Value*>> handle_affine_grid(NodeContext& ctx) {
+  ir::Value* size = ctx.inputs.size() > 1 ? ctx.inputs[1] : nullptr;
+  if (!size) return ctx.error(ErrorKind::Parse, "input 1 (size) is missing");
+  if (!size->is_constant()) return ctx.error(ErrorKind::Unsupported, "input 1 (size) must be a constant");
+  auto values = ctx.constant_ints(1);
+  if (!values) return values.status();
+  ctx.attrs.set("size", *values);
+  ctx.inputs.resize(1);
+  return emit_default(ctx);
+}
+
 }  // namespace halo::onnx_import
