@@ -217,6 +217,7 @@ SHAPE_OPERANDS = {
     "Dropout": [1, 2], "TopK": [1], "Range": [0, 1, 2], "ConstantOfShape": [0], "OneHot": [1],
     "Resize": [1, 2, 3], "Upsample": [1], "CumSum": [1], "Split": [1], "Trilu": [1],
     "Compress": [1], "CenterCropPad": [1], "Col2Im": [1, 2], "AffineGrid": [1],
+    "MaxUnpool": [2],
 }
 
 
