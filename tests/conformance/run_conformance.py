@@ -246,6 +246,8 @@ SHAPE_OPERANDS = {
     "Loop": [0, 1],
     "HannWindow": [0], "HammingWindow": [0], "BlackmanWindow": [0], "DFT": [1, 2], "STFT": [1, 3],
     "MelWeightMatrix": [0, 1],
+    "Compress": [1], "CenterCropPad": [1], "Col2Im": [1, 2], "AffineGrid": [1],
+    "MaxUnpool": [2],
 }
 
 
