@@ -151,6 +151,23 @@ TEST(KernelsLoss, SceSpatialIgnoreAndLargeScores) {
   expect_error(r.error, "SoftmaxCrossEntropyLoss", "target value 3");
 }
 
+TEST(KernelsLoss, SceLogProbIsLogSoftmaxOverClasses) {
+  // The ONNX importer produces SoftmaxCrossEntropyLoss's log_prob output with LogSoftmax
+  // over axis 1. x [1, 2, 2]: position 0 has scores {0, ln 3} -> log_prob {ln 1/4, ln 3/4};
+  // position 1 has {5, 5} -> {ln 1/2, ln 1/2}. The "none" loss is -log_prob[n, target, d].
+  double l3 = std::log(3.0);
+  Tensor x = f64({1, 2, 2}, {0, 5, l3, 5});
+  auto lp = run(OpKind::LogSoftmax, {x}, attrs({{"axis", int64_t{1}}}));
+  ASSERT_EQ(lp.error, "");
+  EXPECT_EQ(lp.type(), (TensorType{DType::f64, {1, 2, 2}}));
+  std::vector<double> want = {std::log(0.25), std::log(0.5), std::log(0.75), std::log(0.5)};
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(lp.d().at(i), want[i], 1e-12) << i;
+  auto loss = run(OpKind::SoftmaxCrossEntropyLoss, {x, i64({1, 2}, {1, 0})}, loss_attrs("none"));
+  ASSERT_EQ(loss.error, "");
+  EXPECT_NEAR(loss.d().at(0), -lp.d().at(2), 1e-12);
+  EXPECT_NEAR(loss.d().at(1), -lp.d().at(1), 1e-12);
+}
+
 // ---- LpNormalization ---------------------------------------------------------------------
 
 TEST(KernelsLoss, LpNormalizationP2AndP1) {

@@ -63,6 +63,48 @@ TEST(KernelsNnNorm, LayerNormEpsilonAndErrors) {
                "LayerNormalization", "out of range");
 }
 
+// ---- LayerNormalizationWithStats -----------------------------------------------------
+
+TEST(KernelsNnNorm, LayerNormWithStatsLastAxis) {
+  // Rows {1, 3} (mean 2, variance 1) and {2, 2} (mean 2, variance 0), epsilon 0.75:
+  // InvStdDev 1/sqrt(1.75) and 1/sqrt(0.75); Y = (x - 2) * InvStdDev * {1, 2}.
+  Result r = run(OpKind::LayerNormalizationWithStats, {f32({2, 2}, {1, 3, 2, 2}), f32({2}, {1, 2})},
+                 attrs({{"epsilon", 0.75}}));
+  ASSERT_EQ(r.error, "");
+  ASSERT_EQ(r.outs.size(), 3u);
+  EXPECT_EQ(r.type(0), (TensorType{DType::f32, {2, 2}}));
+  EXPECT_EQ(r.type(1), (TensorType{DType::f32, {2, 1}}));
+  EXPECT_EQ(r.type(2), (TensorType{DType::f32, {2, 1}}));
+  double a = 1 / std::sqrt(1.75), b = 1 / std::sqrt(0.75);
+  expect_close(r.f(0), {-a, 2 * a, 0, 0});
+  expect_close(r.f(1), {2, 2});
+  expect_close(r.f(2), {a, b});
+}
+
+TEST(KernelsNnNorm, LayerNormWithStatsInnerAxesAndBias) {
+  // X [2, 1, 2], axis 1: rows {0, 4} and {1, 1}; stats shape [2, 1, 1]. f64, epsilon 0:
+  // row 0 mean 2, variance 4 -> InvStdDev 0.5, Y = {-1, 1} + B {10, 20}.
+  Result r = run(OpKind::LayerNormalizationWithStats, {f64({2, 1, 2}, {0, 4, 1, 1}), f64({1, 2}, {1, 1}),
+                                                       f64({2}, {10, 20})},
+                 attrs({{"axis", int64_t{1}}, {"epsilon", 0.0}}));
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.type(1), (TensorType{DType::f64, {2, 1, 1}}));
+  EXPECT_EQ(r.d(1), (std::vector<double>{2, 1}));
+  EXPECT_EQ(r.d(2).at(0), 0.5);
+  EXPECT_TRUE(std::isinf(r.d(2).at(1)));  // variance 0, epsilon 0: 1 / 0
+  EXPECT_EQ(r.d(0).at(0), 9);
+  EXPECT_EQ(r.d(0).at(1), 21);
+  // axis 0: one row, the whole tensor; stats [1, 1, 1].
+  r = run(OpKind::LayerNormalizationWithStats, {f64({2, 1, 2}, {0, 4, 1, 1}), f64({1}, {1})},
+          attrs({{"axis", int64_t{0}}}));
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.dims(1), (Dims{1, 1, 1}));
+  EXPECT_EQ(r.d(1), (std::vector<double>{1.5}));
+  expect_error(run(OpKind::LayerNormalizationWithStats, {f32({2, 3}, {1, 2, 3, 4, 5, 6}), f32({4}, {1, 1, 1, 1})})
+                   .error,
+               "LayerNormalizationWithStats", "does not broadcast");
+}
+
 // ---- RMSNormalization -----------------------------------------------------------------
 
 TEST(KernelsNnNorm, RmsNormalization) {

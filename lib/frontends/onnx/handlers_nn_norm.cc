@@ -1,21 +1,49 @@
 // handlers_nn_norm.cc - ONNX normalizations whose form differs from the IR's.
 // Each handler is named in ops/frontends/onnx_nn_norm.toml.
 //
-// - LayerNormalization: only the output Y is supported; the optional Mean and InvStdDev
-//   outputs (training statistics) are rejected (exit 4) when they are used.
+// - LayerNormalization: a node whose optional Mean or InvStdDev output is used becomes
+//   LayerNormalizationWithStats (three results), otherwise plain LayerNormalization (see
+//   ops/nn_norm.toml for why these are two ops). ONNX gives the statistics the type
+//   named by stash_type (default 1, float); the IR op returns them in X's type, so they
+//   are followed by a Cast when the two differ.
 // - GroupNormalization: opset 18 gives scale and bias per group ([num_groups]); opset 21
 //   (the IR) per channel ([C]). The old form repeats each group's value over its
 //   C / num_groups channels: Reshape [G, 1] -> Expand [G, C/G] -> Reshape [C].
 #include "onnx_context.h"
+#include "tensor_proto.h"
 
 namespace halo::onnx_import {
 
 Expected<std::vector<ir::Value*>> handle_layer_norm(NodeContext& ctx) {
-  for (size_t k = 1; k < 3; ++k)
-    if (ctx.output_used(k))
-      return ctx.error(ErrorKind::Unsupported, std::string("output ") + std::to_string(k) +
-                                                   (k == 1 ? " (Mean)" : " (InvStdDev)") + " is not supported");
-  return emit_default(ctx);
+  if (!ctx.output_used(1) && !ctx.output_used(2)) return emit_default(ctx);
+  if (ctx.inputs.empty() || !ctx.inputs[0]) return ctx.error(ErrorKind::Parse, "LayerNormalization needs X");
+  int64_t stash_type = 1;  // stash_type is ignored by the generic mapping: read it here
+  for (const auto& a : ctx.node.attribute())
+    if (a.name() == "stash_type") stash_type = a.i();
+  auto stash = dtype_from_onnx(static_cast<int32_t>(stash_type));
+  // ONNX allows float and bfloat16 statistics; the other float types cost nothing extra.
+  bool is_float = stash && (*stash == ir::DType::f32 || *stash == ir::DType::f64 || *stash == ir::DType::f16 ||
+                            *stash == ir::DType::bf16);
+  if (!is_float)
+    return ctx.error(ErrorKind::Unsupported,
+                     "stash_type " + std::to_string(stash_type) + " is not a floating-point type");
+  while (!ctx.inputs.empty() && !ctx.inputs.back()) ctx.inputs.pop_back();
+  auto outs = ctx.emit_results(ir::OpKind::LayerNormalizationWithStats, ctx.inputs, ctx.attrs);
+  if (!outs) return outs.status();
+  if (*stash == ctx.inputs[0]->type().dtype) return outs;
+  for (size_t k = 1; k < 3; ++k) {
+    ir::Value* stat = (*outs)[k];
+    const std::string onnx_name = stat->name();
+    // The statistic in X's type steps aside so the Cast can carry the ONNX output name.
+    stat->set_name("");
+    stat->set_name(ctx.f.unique_name(onnx_name + ".unstashed"));
+    ir::AttrMap cast;
+    cast.set("dtype", std::string(sem::dtype_name(*stash)));
+    auto v = ctx.emit(ir::OpKind::Cast, {stat}, cast, onnx_name);
+    if (!v) return v.status();
+    (*outs)[k] = *v;
+  }
+  return outs;
 }
 
 Expected<std::vector<ir::Value*>> handle_group_norm(NodeContext& ctx) {

@@ -1,5 +1,5 @@
-// attention.cc - Attention (ONNX opset 23/24, output Y only) and RotaryEmbedding (opset
-// 23), with their shape rules.
+// attention.cc - Attention and AttentionWithCacheAndScores (ONNX opset 23/24) and
+// RotaryEmbedding (opset 23), with their shape rules.
 //
 // Geometry. Q, K, V are either all 4-D [B, H, S, head] or all 3-D [B, S, H * head]
 // (then q_num_heads and kv_num_heads give H for Q and for K/V). Q has Hq heads of size
@@ -19,6 +19,13 @@
 //   Y[b,h,s,:] = sum_t softmax_t(score) V[b,h',t,:]
 // scale = 0 (the default) means 1 / sqrt(D). A row whose scores are all -inf gives NaN
 // (0 / 0), as the ONNX reference does.
+//
+// AttentionWithCacheAndScores computes the same Y and also
+//   present_key[b,h',t,:] = key t of kv head h' (past rows first), [B, Hkv, T, D]
+//   present_value likewise, [B, Hkv, T, Dv] (always 4-D, also for 3-D operands)
+//   qk_matmul_output[b,h,s,t] = the score at the stage qk_matmul_output_mode names:
+//     0 scale * Q.K, 1 plus bias, 2 after softcap, 3 the softmax weight.
+// float16 operands are read into double and each result rounded once (nearest even).
 //
 // RotaryEmbedding. X is 4-D [B, H, S, hs] or 3-D [B, S, H * hs] (num_heads gives H).
 // rd = rotary_embedding_dim (0: hs) must be even; half = rd / 2. The caches are
@@ -52,6 +59,59 @@ struct Geometry {
 };
 
 bool given(Types in, size_t i) { return i < in.size() && in[i].present(); }
+
+// ---- float16 ------------------------------------------------------------------------------
+// kernels.h maps no C++ type to f16, so this family carries a minimal one: explicit
+// conversions from and to double are all the kernel templates need.
+
+// The value of IEEE binary16 bits.
+double half_to_double(uint16_t bits) {
+  const bool negative = bits >> 15;
+  const int exponent = (bits >> 10) & 0x1f, mantissa = bits & 0x3ff;
+  double v;
+  if (exponent == 0x1f)
+    v = mantissa ? std::numeric_limits<double>::quiet_NaN() : std::numeric_limits<double>::infinity();
+  else if (exponent == 0)  // zero or subnormal: mantissa * 2^-24
+    v = std::ldexp(static_cast<double>(mantissa), -24);
+  else
+    v = std::ldexp(static_cast<double>(0x400 | mantissa), exponent - 25);
+  return negative ? -v : v;
+}
+
+// `v` rounded to the nearest binary16 value, ties to even; beyond the largest finite
+// value (65504) by half a step or more gives infinity.
+uint16_t double_to_half(double v) {
+  const uint16_t sign = std::signbit(v) ? 0x8000 : 0;
+  if (std::isnan(v)) return sign | 0x7e00;
+  const double a = std::fabs(v);
+  if (a >= 65520.0) return sign | 0x7c00;
+  if (a < std::ldexp(1.0, -14)) {
+    // Subnormal range: a whole number of 2^-24 steps; 1024 steps is the smallest normal,
+    // whose bits are exactly 0x400.
+    return static_cast<uint16_t>(sign | static_cast<uint16_t>(std::nearbyint(std::ldexp(a, 24))));
+  }
+  int e2 = 0;
+  std::frexp(a, &e2);  // a in [2^(e2-1), 2^e2)
+  int e = e2 - 1;
+  auto m = static_cast<uint32_t>(std::nearbyint(std::ldexp(a, 10 - e)));  // in [1024, 2048]
+  if (m == 2048) m = 1024, ++e;  // rounding carried into the next binade (e <= 15 here)
+  return static_cast<uint16_t>(sign | ((e + 15) << 10) | (m - 1024));
+}
+
+struct Half {
+  uint16_t bits;
+  Half() = default;
+  explicit Half(double v) : bits(double_to_half(v)) {}
+  explicit operator double() const { return half_to_double(bits); }
+};
+static_assert(sizeof(Half) == 2);
+
+// with_dtype for this family: f16 as Half, the rest as kernels.h maps them.
+template <typename F>
+std::string with_float_dtype(const OpSchema& schema, DType t, F&& f) {
+  if (t == DType::f16 && schema_lists_dtype(schema, t)) return f.template operator()<Half>();
+  return with_dtype(schema, t, std::forward<F>(f));
+}
 
 // Splits a 3-D hidden extent into `heads` heads; unknown stays unknown.
 std::string split_heads(const OpSchema& s, const char* name, int64_t hidden, int64_t heads, int64_t& head) {
@@ -146,6 +206,8 @@ std::string read_geometry(const OpSchema& s, Types in, const AttrMap& attrs, Geo
   }
   double softcap = attrs.get_float("softcap", 0.0);
   if (!(softcap >= 0)) return fail(s.name, "softcap must be >= 0, got ", softcap);
+  int64_t mode = attrs.get_int("qk_matmul_output_mode", 0);
+  if (mode < 0 || mode > 3) return fail(s.name, "qk_matmul_output_mode must be 0, 1, 2 or 3, got ", mode);
   return {};
 }
 
@@ -189,6 +251,12 @@ std::string attention(const KernelArgs& args) {
   MaskIndexer mask_at(has_mask ? args.in[kMask].type.dims : Dims{1});
   const int64_t* nonpad = args.has(kNonpad) ? args.in[kNonpad].as<const int64_t>() : nullptr;
   T* y = args.out[0].as<T>();
+  // AttentionWithCacheAndScores: the cache and the scores.
+  const bool extra = args.out.size() == 4;
+  T* present_k = extra ? args.out[1].as<T>() : nullptr;
+  T* present_v = extra ? args.out[2].as<T>() : nullptr;
+  T* qk_out = extra ? args.out[3].as<T>() : nullptr;
+  const int64_t qk_mode = args.attrs.get_int("qk_matmul_output_mode", 0);
 
   // Offsets of one head vector (its element 0) in each tensor.
   auto q_at = [&](int64_t b, int64_t h, int64_t s) {
@@ -204,12 +272,22 @@ std::string attention(const KernelArgs& args) {
     return t < P ? past_v + ((b * Hkv + h) * P + t) * Dv : v + kv_at(b, h, t - P, Dv);
   };
 
+  if (extra)
+    for (int64_t b = 0; b < B; ++b)
+      for (int64_t h = 0; h < Hkv; ++h)
+        for (int64_t t = 0; t < Tn; ++t) {
+          for (int64_t d = 0; d < D; ++d) present_k[((b * Hkv + h) * Tn + t) * D + d] = key(b, h, t)[d];
+          for (int64_t e = 0; e < Dv; ++e) present_v[((b * Hkv + h) * Tn + t) * Dv + e] = value(b, h, t)[e];
+        }
+
   std::vector<double> score(static_cast<size_t>(Tn));
   for (int64_t b = 0; b < B; ++b)
     for (int64_t h = 0; h < Hq; ++h) {
       const int64_t hk = h / group;
       for (int64_t s = 0; s < Sq; ++s) {
         const T* qv = q + q_at(b, h, s);
+        // Row (b, h, s) of qk_matmul_output.
+        T* qk_row = extra ? qk_out + ((b * Hq + h) * Sq + s) * Tn : nullptr;
         for (int64_t t = 0; t < Tn; ++t) {
           const T* kv = key(b, hk, t);
           double dot = 0;
@@ -227,7 +305,10 @@ std::string attention(const KernelArgs& args) {
           if (causal && t > s + P) bias += neg_inf;
           if (nonpad && t >= nonpad[b]) bias += neg_inf;
           double x = dot * scale + bias;
+          if (qk_row && qk_mode == 0) qk_row[t] = static_cast<T>(dot * scale);
+          if (qk_row && qk_mode == 1) qk_row[t] = static_cast<T>(x);
           if (softcap > 0) x = softcap * std::tanh(x / softcap);
+          if (qk_row && qk_mode == 2) qk_row[t] = static_cast<T>(x);
           score[static_cast<size_t>(t)] = x;
         }
         double mx = neg_inf;
@@ -237,6 +318,8 @@ std::string attention(const KernelArgs& args) {
           x = std::exp(x - mx);
           sum += x;
         }
+        if (qk_row && qk_mode == 3)
+          for (int64_t t = 0; t < Tn; ++t) qk_row[t] = static_cast<T>(score[static_cast<size_t>(t)] / sum);
         T* out = y + (g.three_d ? ((b * Sq + s) * Hq + h) * Dv : ((b * Hq + h) * Sq + s) * Dv);
         for (int64_t e = 0; e < Dv; ++e) {
           double acc = 0;
@@ -354,11 +437,17 @@ std::string shape_attention(const OpSchema& s, Types in, const AttrMap& attrs, O
   y.dtype = in[kQ].dtype;
   y.dims = g.three_d ? Dims{g.B, g.Sq, mul(g.Hq, g.Dv)} : Dims{g.B, g.Hq, g.Sq, g.Dv};
   out = {y};
+  if (s.results.size() == 4) {  // AttentionWithCacheAndScores
+    const DType t = in[kQ].dtype;
+    out.push_back(TensorType{t, {g.B, g.Hkv, g.T, g.D}});
+    out.push_back(TensorType{t, {g.B, g.Hkv, g.T, g.Dv}});
+    out.push_back(TensorType{t, {g.B, g.Hq, g.Sq, g.T}});
+  }
   return {};
 }
 
 std::string run_attention(const KernelArgs& args) {
-  return with_dtype(args.schema, args.in[kQ].type.dtype, [&]<typename T>() { return attention<T>(args); });
+  return with_float_dtype(args.schema, args.in[kQ].type.dtype, [&]<typename T>() { return attention<T>(args); });
 }
 
 std::string shape_rotary_embedding(const OpSchema& s, Types in, const AttrMap& attrs, Outs& out) {

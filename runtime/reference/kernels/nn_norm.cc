@@ -7,6 +7,8 @@
 // - LayerNormalization: X viewed as [outer, inner] with inner = prod(X.shape[axis:]);
 //   each row gets mean m and variance v = mean((x - m)^2), then
 //   y = (x - m) / sqrt(v + epsilon) * Scale + B (Scale, B broadcast to X.shape[axis:]).
+//   LayerNormalizationWithStats (same kernel) also writes m and 1 / sqrt(v + epsilon) of
+//   row o to element o of its Mean and InvStdDev results.
 // - RMSNormalization: y = x / sqrt(mean(x^2) + epsilon) * scale over the same rows.
 // - InstanceNormalization: rows are the (n, c) planes; scale/B per channel.
 // - GroupNormalization: rows are the (n, group) blocks of C/num_groups channels;
@@ -85,7 +87,8 @@ std::string mvn_mask(const OpSchema& s, const Dims& axes, size_t rank, std::vect
 
 // ---- kernels ---------------------------------------------------------------------------
 
-// LayerNormalization (rms = false) and RMSNormalization (rms = true).
+// LayerNormalization (rms = false) and RMSNormalization (rms = true); with three result
+// views (LayerNormalizationWithStats) also each row's mean and inverse deviation.
 template <typename T>
 std::string axis_norm(const KernelArgs& args, bool rms) {
   const Dims& dx = args.in[0].type.dims;
@@ -101,6 +104,8 @@ std::string axis_norm(const KernelArgs& args, bool rms) {
   const T* scale = args.in[1].as<const T>();
   const T* bias = has_bias ? args.in[2].as<const T>() : nullptr;
   T* y = args.out[0].as<T>();
+  T* mean_out = args.out.size() == 3 ? args.out[1].as<T>() : nullptr;
+  T* inv_out = args.out.size() == 3 ? args.out[2].as<T>() : nullptr;
   for (int64_t o = 0; o < outer; ++o) {
     const T* row = x + o * inner;
     double mean = 0, var = 0;
@@ -114,6 +119,10 @@ std::string axis_norm(const KernelArgs& args, bool rms) {
     }
     var /= static_cast<double>(inner);
     double inv = 1.0 / std::sqrt(var + eps);
+    if (mean_out) {
+      mean_out[o] = static_cast<T>(mean);
+      inv_out[o] = static_cast<T>(inv);
+    }
     for (int64_t j = 0; j < inner; ++j) {
       double v = (static_cast<double>(row[j]) - mean) * inv * static_cast<double>(scale[scale_at(j)]);
       if (has_bias) v += static_cast<double>(bias[bias_at(j)]);
@@ -314,6 +323,19 @@ std::string shape_nn_norm_axis_affine(const OpSchema& s, Types in, const AttrMap
                   show(norm));
   }
   out = {x};
+  return {};
+}
+
+// LayerNormalizationWithStats: Y like X, then Mean and InvStdDev of shape
+// X.shape[:axis] + [1] * (rank - axis) (one value per normalized row, rank kept).
+std::string shape_nn_norm_layer_stats(const OpSchema& s, Types in, const AttrMap& attrs, Outs& out) {
+  if (std::string err = shape_nn_norm_axis_affine(s, in, attrs, out); !err.empty()) return err;
+  const TensorType& x = in[0];
+  size_t axis = 0;
+  if (std::string err = norm_axis(s, attrs, x.rank(), axis); !err.empty()) return err;
+  TensorType stats{x.dtype, x.dims};
+  for (size_t k = axis; k < stats.dims.size(); ++k) stats.dims[k] = 1;
+  out = {x, stats, stats};
   return {};
 }
 
