@@ -479,6 +479,18 @@ TEST(KernelsPool, MaxPoolPlainCeilAndDilated) {
       {11, 12, 15, 16});
 }
 
+TEST(KernelsPool, MaxPoolOnIntegers) {
+  // 2x2 windows, stride 2, over [1,1,2,4]: the extremes of each type survive exactly.
+  Result u = run(OpKind::MaxPool, {u8({1, 1, 2, 4}, {0, 255, 7, 3, 254, 1, 9, 8})},
+                 attrs({{"kernel_shape", Dims{2, 2}}, {"strides", Dims{2, 2}}}));
+  ASSERT_EQ(u.error, "");
+  EXPECT_EQ(u.get<uint8_t>(), (std::vector<uint8_t>{255, 9}));
+  Result i = run(OpKind::MaxPool, {i8({1, 1, 2, 4}, {-128, -127, -5, -6, -128, -100, -7, -9})},
+                 attrs({{"kernel_shape", Dims{2, 2}}, {"strides", Dims{2, 2}}}));
+  ASSERT_EQ(i.error, "");
+  EXPECT_EQ(i.get<int8_t>(), (std::vector<int8_t>{-100, -5}));
+}
+
 TEST(KernelsPool, MaxPoolPaddingNeverWins) {
   // All inputs negative: a zero from padding must not appear (onnxruntime 1.23 agrees).
   std::vector<float> neg(9);

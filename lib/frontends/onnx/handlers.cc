@@ -55,6 +55,9 @@ Expected<std::vector<ir::Value*>> NodeContext::emit_results(ir::OpKind kind, std
     }
     out.push_back(v);
   }
+  // Fold now, as emit() does, so that results computed from constants are constants for
+  // later handlers (Split of a constant shape, say).
+  if (auto folded = ir::try_fold_results(f, *inst, kImportFoldLimitBytes); !folded.empty()) return folded;
   return out;
 }
 

@@ -83,6 +83,11 @@ std::string apply(OpKind kind, const KernelArgs& args) {
       double result = std::numeric_limits<double>::quiet_NaN();
       if (is_max && real > 0) result = max;
       if (!is_max && divisor > 0) result = sum / divisor;
+      // Integer MaxPool (i8/u8) is exact in double; a window with no element has no
+      // integer NaN, so it gives 0.
+      if constexpr (!std::is_floating_point_v<T>) {
+        if (std::isnan(result)) result = 0;
+      }
       y[y_index++] = static_cast<T>(result);
     } while (next_index(o, out_extent));
   }
@@ -108,7 +113,7 @@ std::string apply_global(const KernelArgs& args) {
 
 std::string run_pool(const KernelArgs& args) {
   OpKind kind = args.schema.kind;
-  return with_dtype(args.schema, args.in[0].type.dtype,
+  return with_numeric_dtype(args.schema, args.in[0].type.dtype,
                     [&]<typename T>() { return apply<T>(kind, args); });
 }
 
