@@ -6,6 +6,7 @@
 // Exit codes: 0 ok, 1 failure, 2 usage, 3 cannot parse the model, 4 unsupported op or
 // feature, 5 missing dependency or runtime.
 #include <CLI/CLI.hpp>
+#include <google/protobuf/stubs/logging.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -49,6 +50,13 @@ struct Options {
   std::string run_output_dir;
   std::string runtime = "reference";
 };
+
+// Errors after the import (passes, verifier, lowering) do not know the model file; the
+// one-line message must still name it.
+Status in_model(Status s, const std::string& model) {
+  if (!s.failed() || s.kind() == ErrorKind::Usage || s.message().rfind(model + ":", 0) == 0) return s;
+  return make_error(s.kind(), model + ": " + s.message());
+}
 
 int fail(const Status& s) {
   std::fprintf(stderr, "halo: error: %s\n", s.message().c_str());
@@ -169,8 +177,8 @@ Expected<std::unique_ptr<ir::Module>> load_and_optimize(const Options& o) {
   pl.print_ir_after_all = o.print_ir_after_all;
   pl.print_ir_after = o.print_ir_after;
   pl.time_passes = o.time_passes;
-  HALO_TRY(run_pipeline(**m, default_pipeline(o.fuse_conv_bias, o.fuse_matmul_bias), po, pl));
-  HALO_TRY(ir::verify(**m));
+  HALO_TRY(in_model(run_pipeline(**m, default_pipeline(o.fuse_conv_bias, o.fuse_matmul_bias), po, pl), model));
+  HALO_TRY(in_model(ir::verify(**m), model));
   HALO_TRY(ir::check_supported_dtypes(*(*m)->main(), model, (*m)->opset));
   return m;
 }
@@ -187,7 +195,7 @@ int compile(const Options& o) {
 
   std::string entry = codegen::to_c_identifier(f.name());
   auto program = codegen::lower(f, entry);
-  if (!program) return fail(program.status());
+  if (!program) return fail(in_model(program.status(), o.models[0]));
   fs::path out(o.output);
   codegen::EmitOptions eo;
   eo.c99 = o.target == "cc";
@@ -218,7 +226,7 @@ int run(const Options& o) {
   if (!m) return fail(m.status());
   ir::Function& f = *(*m)->main();
   auto program = codegen::lower(f, codegen::to_c_identifier(f.name()));
-  if (!program) return fail(program.status());
+  if (!program) return fail(in_model(program.status(), o.models[0]));
   if (o.run_inputs.size() != program->inputs.size())
     return fail(make_error(ErrorKind::Usage, "the model has " + std::to_string(program->inputs.size()) +
                                                  " inputs; give one --input=FILE for each, in order"));
@@ -262,6 +270,9 @@ int run(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // protobuf logs CHECK failures and parse warnings to stderr on its own; halo reports
+  // every error itself, in one line (a malformed model must not add protobuf's lines).
+  google::protobuf::SetLogHandler(nullptr);
   Options o;
   CLI::App app{
       "halo: compiles a deep-learning model (ONNX today) into portable C or C++ that calls the ODLA API,\n"
