@@ -113,3 +113,51 @@ def test_run_fails_cleanly(name, tmp_path, big_dir):
     out_dir = tmp_path / "out"
     proc = run_halo(["run", path, "--output-dir", out_dir], "halo run")
     check_failure(proc, path, EXPECTED[name], out_dir, "halo run")
+
+
+# External data: read from below the model's folder (the corpus has the missing-file,
+# '..' and absolute-path cases; these need files and links made at test time).
+
+def external_model(folder, location, offset, length):
+    t = make_bad_inputs.external_tensor("w", location)
+    for e in t.external_data:
+        if e.key == "offset":
+            e.value = str(offset)
+        if e.key == "length":
+            e.value = str(length)
+    path = folder / "model.onnx"
+    path.write_bytes(make_bad_inputs.add_with_init(t).SerializeToString())
+    return path
+
+
+def test_external_data_inside_the_folder_is_read(tmp_path):
+    import struct
+    folder = tmp_path / "m"
+    (folder / "data").mkdir(parents=True)
+    (folder / "data" / "w.bin").write_bytes(b"junk0123" + struct.pack("<4f", 1, 2, 3, 4))
+    model = external_model(folder, "data/w.bin", 8, 16)
+    x = tmp_path / "x.bin"
+    x.write_bytes(struct.pack("<4f", 0.5, 0.5, 0.5, 0.5))
+    proc = run_halo(["run", model, f"--input={x}", "--output-dir", tmp_path / "out"], "halo run")
+    assert proc.returncode == 0, proc.stderr
+    assert struct.unpack("<4f", (tmp_path / "out" / "output_0.bin").read_bytes()) == (1.5, 2.5, 3.5, 4.5)
+
+
+@pytest.mark.parametrize("what", ["symlink-out", "too-short", "wrong-length"])
+def test_external_data_refused(tmp_path, what):
+    folder = tmp_path / "m"
+    folder.mkdir()
+    outside = tmp_path / "secret.bin"
+    outside.write_bytes(b"\0" * 16)
+    if what == "symlink-out":
+        (folder / "w.bin").symlink_to(outside)
+        model, message = external_model(folder, "w.bin", 0, 16), r"external data file '.*w\.bin' .* is outside the model's folder$"
+    elif what == "too-short":
+        (folder / "w.bin").write_bytes(b"\0" * 12)
+        model, message = external_model(folder, "w.bin", 0, 16), r"holds 12 bytes; tensor 'w' needs 16 from offset 0$"
+    else:
+        (folder / "w.bin").write_bytes(b"\0" * 16)
+        model, message = external_model(folder, "w.bin", 0, 12), r"needs 16 bytes but its external data length is 12$"
+    out_dir = tmp_path / "out"
+    proc = run_halo(["-target", "cxx", model, "-o", out_dir / "model.cc"], "halo -target cxx")
+    check_failure(proc, model, {"exit": 3, "message": message}, out_dir, "halo -target cxx")
