@@ -247,6 +247,19 @@ def cases():
     c["external-parent-dir.onnx"] = add_with_init(external_tensor("w", "../test_bad_inputs.py")).SerializeToString()
     c["external-absolute-path.onnx"] = add_with_init(external_tensor("w", "/etc/passwd")).SerializeToString()
 
+    m = relu_model()
+    m.graph.input[0].ClearField("type")
+    c["input-without-type.onnx"] = m.SerializeToString()
+    c["input-undefined-elem-type.onnx"] = model([helper.make_node("Relu", ["x"], ["y"], name="relu")],
+                                                [vi("x", [2], TensorProto.UNDEFINED)], [vi("y", [2])]).SerializeToString()
+    m = model([helper.make_node("Softmax", ["x"], ["y"], name="softmax", axis=0)], [vi("x", [2, 3])], [vi("y", [2, 3])])
+    m.graph.node[0].attribute.append(helper.make_attribute("axis", 1))
+    c["duplicate-attribute.onnx"] = m.SerializeToString()
+    m = add_with_init(helper.make_tensor("unused", F, [1], [0.0]))
+    del m.graph.initializer[:]
+    m.graph.sparse_initializer.append(helper.make_sparse_tensor(
+        helper.make_tensor("w", F, [1], [1.0]), helper.make_tensor("w_idx", I64, [1], [2]), [4]))
+    c["sparse-initializer.onnx"] = m.SerializeToString()
     c["node-without-outputs.onnx"] = model(
         [helper.make_node("Relu", ["x"], [], name="relu"), helper.make_node("Neg", ["x"], ["y"], name="neg")],
         [vi("x", [2])], [vi("y", [2])]).SerializeToString()

@@ -329,6 +329,10 @@ class Importer : public SubgraphImporter {
   }
 
   Status import_initializers(const onnx::GraphProto& g) {
+    // Else their names would only show up as "not defined" where they are used.
+    if (g.sparse_initializer_size() > 0)
+      return make_error(ErrorKind::Unsupported, source_ + ": sparse initializer '" + g.sparse_initializer(0).values().name() +
+                                                    "' (sparse initializers are not supported)");
     for (const auto& t : g.initializer()) {
       auto td = read_tensor(t, source_ + ": initializer '" + t.name() + "'", model_dir());
       if (!td) return td.status();
@@ -361,7 +365,13 @@ class Importer : public SubgraphImporter {
                                                   ") disagree in element type or shape");
         continue;
       }
+      // No type, or a tensor type without element type, is a malformed model (exit 3);
+      // sequences, maps and unknown element types are unsupported (exit 4).
+      if (!in.has_type() || tp.value_case() == onnx::TypeProto::VALUE_NOT_SET)
+        return make_error(ErrorKind::Parse, w + " has no type");
       if (!tp.has_tensor_type()) return make_error(ErrorKind::Unsupported, w + " is not a tensor");
+      if (tp.tensor_type().elem_type() == onnx::TensorProto::UNDEFINED)
+        return make_error(ErrorKind::Parse, w + " has no element type");
       auto dt = dtype_from_onnx(tp.tensor_type().elem_type());
       if (!dt) return make_error(ErrorKind::Unsupported, w + " has an unsupported element type");
       ir::TensorType t{*dt, {}};
@@ -448,6 +458,13 @@ class Importer : public SubgraphImporter {
     // (and reading output(0) of an empty list aborts in protobuf).
     if (n.output_size() == 0 || n.output(0).empty())
       return make_error(ErrorKind::Parse, where(n) + ": the node has no (first) output");
+    // Attribute names must be unique and non-empty; otherwise which value counts would
+    // depend on the order handlers happen to read them in.
+    std::set<std::string> attr_names;
+    for (const auto& a : n.attribute())
+      if (a.name().empty() || !attr_names.insert(a.name()).second)
+        return make_error(ErrorKind::Parse, where(n) + ": attribute '" + a.name() + "' is " +
+                                                (a.name().empty() ? "unnamed" : "given more than once"));
     if (n.op_type() == "Constant") return import_constant_node(n);
     const MapEntry* e = is_control_flow(n) ? nullptr : find_entry(n.op_type(), opset_);
     NodeContext ctx{*f_, n, node_name(n), opset_, where(n), {}, e ? e->ir : ir::OpKind::Identity, {}};
