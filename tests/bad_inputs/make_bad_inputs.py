@@ -147,6 +147,10 @@ def cases():
     c["png-named-onnx.onnx"] = png_bytes()
     c["text-named-onnx.onnx"] = b"This is not a model.\nJust some words in a text file.\n"
     c["binary-named-onnxtxt.onnxtxt"] = full
+    # ONNX's text parser threw std::out_of_range from std::stof (exit 1, "internal").
+    c["float-out-of-range.onnxtxt"] = (b'<ir_version: 8, opset_import: ["" : 13]>\n'
+                                       b'g (float[1] x) => (float[1] y) <float[1] w = {1e999}> {\n'
+                                       b'  y = Add(x, w)\n}\n')
     c["zip-named-onnx.onnx"] = b"PK\x03\x04" + bytes(rng.randrange(256) for _ in range(200))
 
     # Graph structure.
@@ -159,6 +163,9 @@ def cases():
                                 [vi("x", [2])], [vi("y", [2])]).SerializeToString()
     c["undefined-input.onnx"] = model([helper.make_node("Add", ["x", "missing"], ["y"], name="add")],
                                       [vi("x", [2])], [vi("y", [2])]).SerializeToString()
+    # Control characters in names must not break the one-line message.
+    c["name-with-newline.onnx"] = model([helper.make_node("Add", ["x", "line1\nline2"], ["y"], name="add\nnode")],
+                                        [vi("x", [2])], [vi("y", [2])]).SerializeToString()
     c["duplicate-node-output.onnx"] = model(
         [helper.make_node("Relu", ["x"], ["y"], name="relu"), helper.make_node("Neg", ["x"], ["y"], name="neg")],
         [vi("x", [2])], [vi("y", [2])]).SerializeToString()

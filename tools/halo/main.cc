@@ -58,8 +58,28 @@ Status in_model(Status s, const std::string& model) {
   return make_error(s.kind(), model + ": " + s.message());
 }
 
+// Names in a hostile model may hold newlines and other control characters; printed raw
+// they would split the one-line error (or drive the terminal). They are escaped, except
+// the line breaks of the lists of several unsupported nodes ("\n  node '...").
+std::string printable(const std::string& m) {
+  std::string out;
+  for (size_t i = 0; i < m.size(); ++i) {
+    auto c = static_cast<unsigned char>(m[i]);
+    if (m.compare(i, 9, "\n  node '") == 0) {
+      out += '\n';
+    } else if (c < 0x20 || c == 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += m[i];
+    }
+  }
+  return out;
+}
+
 int fail(const Status& s) {
-  std::fprintf(stderr, "halo: error: %s\n", s.message().c_str());
+  std::fprintf(stderr, "halo: error: %s\n", printable(s.message()).c_str());
   return static_cast<int>(s.kind());
 }
 

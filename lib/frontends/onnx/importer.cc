@@ -619,7 +619,15 @@ Expected<std::unique_ptr<ir::Module>> import_onnx_bytes(const uint8_t* data, siz
                                                     std::to_string(onnx_import::kMaxTextBraceDepth) +
                                                     " levels deep (sub-graphs are limited to " +
                                                     std::to_string(onnx_import::kMaxGraphDepth) + " levels)");
-    auto st = onnx::OnnxParser::Parse(model, s.c_str());
+    onnx::Common::Status st;
+    try {
+      st = onnx::OnnxParser::Parse(model, s.c_str());
+    } catch (const std::exception& e) {
+      // ONNX's parser converts numbers with std::stof/stoll, which throw on values out
+      // of range (1e999): that is a malformed model, not an internal error.
+      return make_error(ErrorKind::Parse, source + ": not valid ONNX text: a number is out of range or malformed (" +
+                                              e.what() + ")");
+    }
     if (!st.IsOK())
       return make_error(ErrorKind::Parse, source + ": not valid ONNX text: " + onnx_import::one_line(st.ErrorMessage()));
   } else if (size > static_cast<size_t>(INT32_MAX) || !onnx_import::parse_binary(model, data, size)) {
