@@ -310,6 +310,19 @@ def nested_if_text(levels):
     return (head + opening + "a = Relu(x)\n" + "}>\n" * levels + "}\n").encode()
 
 
+def many_nodes(op, n, dims=(2,)):
+    """n nodes `op`(x) of which only the first is used (4 MB); built as raw bytes, since
+    200,000 calls of helper.make_node take seconds."""
+    m = model([], [vi("x", list(dims))], [vi("y0", list(dims))])
+    nodes = b"".join(field(1, helper.make_node(op, ["x"], [f"y{i}"]).SerializeToString()) if i < 2 else
+                     field(1, b"\x0a\x01x\x12" + varint(len(f"y{i}")) + f"y{i}".encode() + b"\x22" +
+                           varint(len(op)) + op.encode())
+                     for i in range(n))
+    g = m.graph.SerializeToString() + nodes
+    m.ClearField("graph")
+    return m.SerializeToString() + field(7, g)
+
+
 def big_cases():
     """Cases too large to commit (hundreds of KB): the test writes them to a temporary
     folder. Same conventions as cases()."""
@@ -317,6 +330,11 @@ def big_cases():
         "nested-if-1000.onnx": nested_if(1000),
         # ONNX's text parser recursed until the stack overflowed (a crash) at this depth.
         "nested-if-20000.onnxtxt": nested_if_text(20000),
+        # 200,000 dead nodes took three minutes (quadratic erasure in dead-code elimination,
+        # which runs before the lowering refuses the rank-11 input).
+        "dead-nodes-200000.onnx": many_nodes("Relu", 200000, dims=[1] * 11),
+        # 200,000 unsupported nodes were all listed, one line each.
+        "unsupported-nodes-200000.onnx": many_nodes("NoSuchOp", 200000),
     }
 
 

@@ -60,12 +60,13 @@ Status in_model(Status s, const std::string& model) {
 
 // Names in a hostile model may hold newlines and other control characters; printed raw
 // they would split the one-line error (or drive the terminal). They are escaped, except
-// the line breaks of the lists of several unsupported nodes ("\n  node '...").
+// the line breaks of the lists of several unsupported nodes ("\n  node '...", "\n  ... and").
 std::string printable(const std::string& m) {
   std::string out;
   for (size_t i = 0; i < m.size(); ++i) {
     auto c = static_cast<unsigned char>(m[i]);
-    if (m.compare(i, 9, "\n  node '") == 0) {
+    auto at = [&](std::string_view p) { return m.compare(i, p.size(), p) == 0; };
+    if (at("\n  node '") || at("\n  ... and ")) {
       out += '\n';
     } else if (c < 0x20 || c == 0x7f) {
       char hex[8];

@@ -246,7 +246,10 @@ class Importer : public SubgraphImporter {
     // One unsupported node: one line, like every other error (the list needs several).
     if (bad.size() == 1) return make_error(ErrorKind::Unsupported, source_ + ": " + bad[0]);
     std::string msg = source_ + ": " + std::to_string(bad.size()) + " unsupported node" + (bad.size() > 1 ? "s" : "") + ":";
-    for (const auto& b : bad) msg += "\n  " + b;
+    // A hostile model can have a million of them: the first ones tell what is missing.
+    constexpr size_t kMaxListed = 100;
+    for (size_t i = 0; i < bad.size() && i < kMaxListed; ++i) msg += "\n  " + bad[i];
+    if (bad.size() > kMaxListed) msg += "\n  ... and " + std::to_string(bad.size() - kMaxListed) + " more";
     return make_error(ErrorKind::Unsupported, msg);
   }
 
