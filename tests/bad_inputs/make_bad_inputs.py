@@ -323,6 +323,17 @@ def many_nodes(op, n, dims=(2,)):
     return m.SerializeToString() + field(7, g)
 
 
+def many_attributes(n):
+    """Relu with n int attributes a0, a1, ... (raw bytes, as in many_nodes)."""
+    node = helper.make_node("Relu", ["x"], ["y"], name="relu").SerializeToString()
+    attrs = b"".join(field(5, field(1, f"a{i}".encode()) + b"\x18" + varint(i) + b"\xa0\x01\x02")
+                     for i in range(n))
+    m = model([], [vi("x", [2])], [vi("y", [2])])
+    g = m.graph.SerializeToString() + field(1, node + attrs)
+    m.ClearField("graph")
+    return m.SerializeToString() + field(7, g)
+
+
 def big_cases():
     """Cases too large to commit (hundreds of KB): the test writes them to a temporary
     folder. Same conventions as cases()."""
@@ -333,6 +344,8 @@ def big_cases():
         # 200,000 dead nodes took three minutes (quadratic erasure in dead-code elimination,
         # which runs before the lowering refuses the rank-11 input).
         "dead-nodes-200000.onnx": many_nodes("Relu", 200000, dims=[1] * 11),
+        # 200,000 attributes on one node: the sorted attribute map was quadratic.
+        "attributes-200000.onnx": many_attributes(200000),
         # 200,000 unsupported nodes were all listed, one line each.
         "unsupported-nodes-200000.onnx": many_nodes("NoSuchOp", 200000),
     }
