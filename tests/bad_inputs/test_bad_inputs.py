@@ -162,3 +162,20 @@ def test_external_data_refused(tmp_path, what):
     out_dir = tmp_path / "out"
     proc = run_halo(["-target", "cxx", model, "-o", out_dir / "model.cc"], "halo -target cxx")
     check_failure(proc, model, {"exit": 3, "message": message}, out_dir, "halo -target cxx")
+
+
+def test_run_of_a_model_too_large_for_memory(tmp_path):
+    """A valid 300-byte model whose output is 128 GiB: `halo run` cannot allocate it and
+    must say so in one line naming the file (it said "internal: std::bad_alloc")."""
+    from onnx import TensorProto, helper
+    shape = helper.make_tensor("shape", TensorProto.INT64, [2], [1 << 30, 32])
+    model = make_bad_inputs.model([helper.make_node("Expand", ["x", "shape"], ["y"], name="expand")],
+                                  [make_bad_inputs.vi("x", [1, 32])], [make_bad_inputs.vi("y", [1 << 30, 32])], [shape])
+    path = tmp_path / "expand-128g.onnx"
+    path.write_bytes(model.SerializeToString())
+    x = tmp_path / "x.bin"
+    x.write_bytes(b"\0" * 128)
+    out_dir = tmp_path / "out"
+    proc = run_halo(["run", path, f"--input={x}", "--output-dir", out_dir], "halo run")
+    check_failure(proc, path, {"exit": 1, "message": r": out of memory \(the model's tensors need more than is available\)$"},
+                  out_dir, "halo run")

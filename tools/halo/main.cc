@@ -274,7 +274,7 @@ int run(const Options& o) {
   auto rt = codegen::RuntimeLibrary::open(o.runtime);
   if (!rt) return fail(rt.status());
   Status s = codegen::execute(*program, **rt, in_ptrs, out_ptrs);
-  if (s.failed()) return fail(s);
+  if (s.failed()) return fail(in_model(s, o.models[0]));
   OutputSet set;
   for (size_t i = 0; i < out_data.size(); ++i) {
     std::string path = (fs::path(o.run_output_dir) / ("output_" + std::to_string(i) + ".bin")).string();
@@ -335,6 +335,13 @@ int main(int argc, char** argv) {
   }
   try {
     return run_cmd->parsed() ? run(o) : compile(o);
+  } catch (const std::bad_alloc&) {
+    // halo run allocates what the model declares (a 10 KB model can declare terabytes):
+    // say so rather than "internal: std::bad_alloc".
+    std::string model = o.models.empty() ? std::string("halo") : o.models[0];
+    std::fprintf(stderr, "halo: error: %s: out of memory (the model's tensors need more than is available)\n",
+                 printable(model).c_str());
+    return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "halo: error: internal: %s\n", e.what());
     return 1;
