@@ -287,6 +287,11 @@ def cases():
     c["concat-5000-inputs.onnx"] = model(
         [helper.make_node("Concat", ["x"] * 5000, ["y"], name="concat", axis=0)],
         [vi("x", [1])], [vi("y", [5000])]).SerializeToString()
+    # Flatten("") dereferenced a null operand (SIGSEGV); Softmax() read past the inputs.
+    c["flatten-empty-input.onnx"] = model([helper.make_node("Flatten", [""], ["y"], name="flatten")],
+                                          [vi("x", [2, 3])], [vi("y", [2, 3])]).SerializeToString()
+    c["softmax-no-inputs.onnx"] = model([helper.make_node("Softmax", [], ["y"], name="softmax")],
+                                        [vi("x", [2, 3])], [vi("y", [2, 3])]).SerializeToString()
     c["relu-3000-inputs.onnx"] = model(
         [helper.make_node("Relu", ["x"] * 3000, ["y"], name="relu")],
         [vi("x", [1])], [vi("y", [1])]).SerializeToString()

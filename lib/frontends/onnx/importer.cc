@@ -17,6 +17,7 @@
 #include "control_flow.h"
 #include "halo/support/file_io.h"
 #include "onnx/defs/parser.h"
+#include "onnx/defs/schema.h"
 #include "onnx_context.h"
 #include "tensor_proto.h"
 
@@ -456,6 +457,23 @@ class Importer : public SubgraphImporter {
     return h(ctx);
   }
 
+  // The node's first input against ONNX's own schema of the operator: handlers read
+  // their first input without checking (Flatten with input "" dereferenced null:
+  // SIGSEGV; Softmax without inputs read past the list). Only input 0 and "no inputs at
+  // all" are checked: the system's ONNX library may be older than the newest opset HALO
+  // supports, and input counts changed across versions (ReduceMean-18, Pad-19).
+  Status check_first_input(const onnx::NodeProto& n) const {
+    const auto* os = onnx::OpSchemaRegistry::Schema(n.op_type(), static_cast<int>(opset_), "");
+    if (!os || os->inputs().empty() || os->min_input() < 1) return {};
+    if (n.input_size() == 0)
+      return make_error(ErrorKind::Parse, where(n) + ": has no inputs; the operator takes at least " +
+                                              std::to_string(os->min_input()));
+    const auto& first = os->inputs().front();
+    if (first.GetOption() != onnx::OpSchema::Optional && n.input(0).empty())
+      return make_error(ErrorKind::Parse, where(n) + ": input 0 ('" + first.GetName() + "') is required but empty");
+    return {};
+  }
+
   Status import_node(const onnx::NodeProto& n) {
     // Handlers name their results after output 0; a node without outputs is malformed
     // (and reading output(0) of an empty list aborts in protobuf).
@@ -474,6 +492,7 @@ class Importer : public SubgraphImporter {
       if (a.name().empty() || !attr_names.insert(a.name()).second)
         return make_error(ErrorKind::Parse, where(n) + ": attribute '" + a.name() + "' is " +
                                                 (a.name().empty() ? "unnamed" : "given more than once"));
+    HALO_TRY(check_first_input(n));
     if (n.op_type() == "Constant") return import_constant_node(n);
     const MapEntry* e = is_control_flow(n) ? nullptr : find_entry(n.op_type(), opset_);
     NodeContext ctx{*f_, n, node_name(n), opset_, where(n), {}, e ? e->ir : ir::OpKind::Identity, {}};
