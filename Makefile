@@ -7,7 +7,7 @@ PY := $(CURDIR)/.venv/bin/python
 MNIST := models/vision/classification/mnist_simple
 DEMO_OUT := $(BUILD)/demo
 
-.PHONY: all setup build install test unit lit e2e conformance conformance-report demo docs clean help
+.PHONY: all setup build install test unit lit e2e bad-inputs conformance conformance-report demo docs clean help
 
 all: build
 
@@ -49,6 +49,10 @@ lit: build
 e2e: build
 	HALO_BUILD_DIR=$(CURDIR)/$(BUILD) $(PY) -m pytest -q tests/e2e
 
+# Hostile and malformed models (tests/bad_inputs): exit 3 or 4, one line, nothing written.
+bad-inputs: build
+	HALO_BUILD_DIR=$(CURDIR)/$(BUILD) $(PY) -m pytest -q tests/bad_inputs
+
 # ONNX's own node tests through `halo run` (and a sample through the emitted C++);
 # fails on any case outside tests/conformance/expected_failures.txt that does not pass.
 conformance: build
@@ -58,7 +62,7 @@ conformance: build
 conformance-report: build
 	HALO_BUILD_DIR=$(CURDIR)/$(BUILD) $(PY) tests/conformance/run_conformance.py --update-manifest --emitted-sample
 
-test: unit lit e2e conformance
+test: unit lit e2e bad-inputs conformance
 
 docs: build
 	mkdir -p docs/generated

@@ -177,7 +177,11 @@ class Lowering {
   }
 
   Status check_type(const ir::Value* v) const {
-    if (!v->type().is_static() || v->type().rank() > 10)  // ODLA_MAX_DIMENSION
+    // A hostile model may declare thousands of dimensions: name the rank, not the type.
+    if (v->type().rank() > 10)  // ODLA_MAX_DIMENSION
+      return make_error(ErrorKind::Unsupported, "value '" + v->name() + "' has rank " + std::to_string(v->type().rank()) +
+                                                    "; ODLA needs static shapes of rank 10 or less");
+    if (!v->type().is_static())
       return make_error(ErrorKind::Unsupported, "value '" + v->name() + "' has type " + sem::to_string(v->type()) +
                                                     "; ODLA needs static shapes of rank 10 or less");
     return {};

@@ -11,11 +11,14 @@ const std::vector<uint8_t>& Value::data() const {
   return data_ ? *data_ : kEmpty;
 }
 
+// Erasing searches from the back: dead-code elimination erases back to front, so the
+// erased instruction is usually the last user and the last instruction. Searching from
+// the front made a model of 200,000 dead nodes (4 MB) take three minutes.
 Instruction::~Instruction() {
   for (Value* v : operands_)
     if (v) {
-      auto it = std::find(v->users_.begin(), v->users_.end(), this);
-      if (it != v->users_.end()) v->users_.erase(it);
+      auto it = std::find(v->users_.rbegin(), v->users_.rend(), this);
+      if (it != v->users_.rend()) v->users_.erase(std::next(it).base());
     }
 }
 
@@ -93,7 +96,9 @@ void Function::replace_all_uses(Value* from, Value* to) {
 }
 
 void Function::erase(Instruction* inst) {
-  insts_.remove_if([&](const auto& p) { return p.get() == inst; });
+  // From the back (see ~Instruction); an instruction is in the list once.
+  auto it = std::find_if(insts_.rbegin(), insts_.rend(), [&](const auto& p) { return p.get() == inst; });
+  if (it != insts_.rend()) insts_.erase(std::next(it).base());
 }
 
 void Function::set_argument_order(const std::vector<Value*>& order) {

@@ -100,6 +100,8 @@ Status check_supported_dtypes(const Function& f, const std::string& source, int6
     ++count;
   }
   if (!count) return {};
+  // One node: one line, like every other error (the list needs several).
+  if (count == 1) return make_error(ErrorKind::Unsupported, source + ": " + bad.substr(3));
   return make_error(ErrorKind::Unsupported, source + ": " + std::to_string(count) + " node" + (count > 1 ? "s" : "") +
                                                 " with unsupported element types:" + bad);
 }

@@ -166,6 +166,103 @@ TEST(OdlaReference, ErrorsAreStatusesWithMessages) {
   EXPECT_NE(std::string(odla_GetLastError()), "");
 }
 
+// Issue 6, item 5: every ODLA function returns an error status (or NULL) with a message
+// for invalid arguments instead of crashing: NULL values and pointers, invalid element
+// types and shapes, operands of the wrong type or shape, unknown ids, double destroys and
+// handles of destroyed computations and contexts.
+TEST(OdlaReference, InvalidArgumentsAreStatuses) {
+  odla_computation comp = build_head();
+  auto last = [] { return std::string(odla_GetLastError()); };
+
+  // Types: undefined or out-of-range element types, invalid ranks, negative and
+  // overflowing dimensions.
+  EXPECT_EQ(odla_CreateArgument({ODLA_UNDEFINED, dims({1})}, ID("t0")), nullptr);
+  EXPECT_NE(last().find("element type"), std::string::npos) << last();
+  EXPECT_EQ(odla_CreateArgument({static_cast<odla_element_type>(9999), dims({1})}, ID("t1")), nullptr);
+  EXPECT_NE(last().find("element type"), std::string::npos) << last();
+  odla_value_type bad_rank = f32({1});
+  bad_rank.shape.size = ODLA_MAX_DIMENSION + 1;
+  EXPECT_EQ(odla_CreateArgument(bad_rank, ID("t2")), nullptr);
+  EXPECT_NE(last().find("rank"), std::string::npos) << last();
+  bad_rank.shape.size = -1;
+  EXPECT_EQ(odla_CreateArgument(bad_rank, ID("t3")), nullptr);
+  EXPECT_EQ(odla_CreateArgument(f32({2, -3}), ID("t4")), nullptr);
+  EXPECT_NE(last().find("'t4'"), std::string::npos) << last();
+  EXPECT_EQ(odla_CreateArgument(f32({int64_t{1} << 62, int64_t{1} << 62}), ID("t5")), nullptr);
+  EXPECT_EQ(odla_CreateConstant(f32({2}), nullptr, ID("t6")), nullptr);
+  EXPECT_NE(last().find("NULL"), std::string::npos) << last();
+  EXPECT_EQ(odla_CreateValue({ODLA_UNDEFINED, dims({1})}, ID("t7")), nullptr);
+  EXPECT_EQ(odla_CreateValue(f32({-1}), ID("t8")), nullptr);
+
+  // Operands: NULL, wrong element type, shapes the operator rejects, mixed computations.
+  odla_value x = odla_CreateArgument(f32({2, 3}), ID("xa"));
+  odla_value xi = odla_CreateArgument({ODLA_INT32, dims({2, 3})}, ID("xi"));
+  odla_value xs = odla_CreateArgument(f32({3, 2}), ID("xs"));
+  ASSERT_NE(x, nullptr) << last();
+  ASSERT_NE(xi, nullptr) << last();
+  ASSERT_NE(xs, nullptr) << last();
+  EXPECT_EQ(odla_Add(x, nullptr, ID("n1")), nullptr);
+  EXPECT_NE(last().find("'n1'"), std::string::npos) << last();
+  EXPECT_EQ(odla_Add(nullptr, nullptr, ID("n2")), nullptr);
+  EXPECT_EQ(odla_Add(x, xi, ID("n3")), nullptr);
+  EXPECT_NE(last().find("'n3'"), std::string::npos) << last();
+  EXPECT_EQ(odla_Add(x, xs, ID("n4")), nullptr);
+  EXPECT_NE(last().find("'n4'"), std::string::npos) << last();
+  EXPECT_EQ(odla_Gemm(x, 0, x, 0, 1.0f, 0.0f, nullptr, dims({2, 3}), ID("n5")), nullptr);
+  EXPECT_EQ(odla_Reshape(x, dims({4, 2}), ID("n6")), nullptr);
+  EXPECT_NE(last().find("'n6'"), std::string::npos) << last();
+  odla_value standalone = odla_CreateValue(f32({2, 3}), ID("sv"));
+  ASSERT_NE(standalone, nullptr) << last();
+  EXPECT_EQ(odla_Add(x, standalone, ID("n7")), nullptr);
+  EXPECT_NE(last().find("same computation"), std::string::npos) << last();
+  EXPECT_EQ(odla_SetValueData(x, kW), ODLA_INVALID_PARAM);  // a computation's value
+  EXPECT_EQ(odla_SetValueData(standalone, nullptr), ODLA_INVALID_PARAM);
+  EXPECT_EQ(odla_SetValueData(nullptr, kW), ODLA_INVALID_PARAM);
+  float buf[6] = {};
+  EXPECT_EQ(odla_GetValueData(nullptr, buf), ODLA_INVALID_PARAM);
+  EXPECT_EQ(odla_GetValueData(standalone, nullptr), ODLA_INVALID_PARAM);
+  EXPECT_EQ(odla_GetValueData(x, buf), ODLA_INVALID_PARAM);  // no data outside a context
+  odla_value_type t{};
+  EXPECT_EQ(odla_GetValueType(nullptr, &t), ODLA_INVALID_PARAM);
+  EXPECT_EQ(odla_GetValueType(x, nullptr), ODLA_INVALID_PARAM);
+  EXPECT_EQ(odla_ReleaseValue(nullptr), ODLA_INVALID_PARAM);
+  EXPECT_EQ(odla_ReleaseValue(standalone), ODLA_SUCCESS);
+  EXPECT_EQ(odla_SetValueAsOutput(standalone = nullptr), ODLA_INVALID_PARAM);
+
+  // Binding: NULL context, data or id; ids that do not exist or are of the other kind.
+  odla_context ctx = nullptr;
+  EXPECT_EQ(odla_CreateContext(nullptr), ODLA_INVALID_PARAM);
+  ASSERT_EQ(odla_CreateContext(&ctx), ODLA_SUCCESS);
+  float in[4] = {1, 2, 3, 4}, y[3] = {};
+  EXPECT_EQ(odla_BindToArgumentById(ID("x"), nullptr, ctx), ODLA_INVALID_PARAM);
+  EXPECT_EQ(odla_BindToOutputById(ID("y"), nullptr, ctx), ODLA_INVALID_PARAM);
+  EXPECT_EQ(odla_BindToOutputById(ID("y"), y, nullptr), ODLA_INVALID_PARAM);
+  EXPECT_EQ(odla_BindToArgumentById(nullptr, in, ctx), ODLA_INVALID_PARAM);
+  EXPECT_EQ(odla_BindToOutputById(ID("no_such_output"), y, ctx), ODLA_INVALID_PARAM);
+  EXPECT_NE(last().find("'no_such_output'"), std::string::npos) << last();
+  EXPECT_EQ(odla_BindToOutputById(ID("x"), y, ctx), ODLA_INVALID_PARAM);  // an argument
+  EXPECT_EQ(odla_ExecuteComputation(comp, ctx, static_cast<odla_compute_mode>(77), nullptr), ODLA_INVALID_PARAM);
+  // xa, xi and xs were added as arguments above and are unbound: execution names one.
+  ASSERT_EQ(odla_BindToArgumentById(ID("x"), in, ctx), ODLA_SUCCESS) << last();
+  ASSERT_EQ(odla_BindToOutputById(ID("y"), y, ctx), ODLA_SUCCESS) << last();
+  EXPECT_EQ(odla_ExecuteComputation(comp, ctx, ODLA_COMPUTE_INFERENCE, nullptr), ODLA_INVALID_PARAM);
+  EXPECT_NE(last().find("argument 'xa'"), std::string::npos) << last();
+
+  // Destroying twice, and using what was destroyed, is an error, not a crash.
+  EXPECT_EQ(odla_DestroyComputation(comp), ODLA_SUCCESS);
+  EXPECT_EQ(odla_DestroyComputation(comp), ODLA_INVALID_PARAM);
+  EXPECT_NE(last().find("destroyed"), std::string::npos) << last();
+  EXPECT_EQ(odla_SetActiveComputation(comp), ODLA_INVALID_PARAM);
+  EXPECT_EQ(odla_ExecuteComputation(comp, ctx, ODLA_COMPUTE_INFERENCE, nullptr), ODLA_INVALID_PARAM);
+  EXPECT_NE(last().find("destroyed"), std::string::npos) << last();
+  EXPECT_EQ(odla_SetComputationItem(comp, ODLA_NUM_THREADS, in), ODLA_INVALID_PARAM);
+  EXPECT_EQ(odla_DestroyContext(ctx), ODLA_SUCCESS);
+  EXPECT_EQ(odla_DestroyContext(ctx), ODLA_INVALID_PARAM);
+  EXPECT_NE(last().find("destroyed"), std::string::npos) << last();
+  EXPECT_EQ(odla_BindToArgumentById(ID("x"), in, ctx), ODLA_INVALID_PARAM);
+  EXPECT_EQ(odla_DestroyContext(nullptr), ODLA_INVALID_PARAM);
+}
+
 TEST(OdlaReference, KernelErrorNamesTheNode) {
   // The reference does not implement Softmax on bool. Whether the shape rule or the
   // kernel notices, the result is an error naming the node, never a crash.

@@ -6,6 +6,7 @@
 // Exit codes: 0 ok, 1 failure, 2 usage, 3 cannot parse the model, 4 unsupported op or
 // feature, 5 missing dependency or runtime.
 #include <CLI/CLI.hpp>
+#include <google/protobuf/stubs/logging.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -50,8 +51,36 @@ struct Options {
   std::string runtime = "reference";
 };
 
+// Errors after the import (passes, verifier, lowering) do not know the model file; the
+// one-line message must still name it.
+Status in_model(Status s, const std::string& model) {
+  if (!s.failed() || s.kind() == ErrorKind::Usage || s.message().rfind(model + ":", 0) == 0) return s;
+  return make_error(s.kind(), model + ": " + s.message());
+}
+
+// Names in a hostile model may hold newlines and other control characters; printed raw
+// they would split the one-line error (or drive the terminal). They are escaped, except
+// the line breaks of the lists of several unsupported nodes ("\n  node '...", "\n  ... and").
+std::string printable(const std::string& m) {
+  std::string out;
+  for (size_t i = 0; i < m.size(); ++i) {
+    auto c = static_cast<unsigned char>(m[i]);
+    auto at = [&](std::string_view p) { return m.compare(i, p.size(), p) == 0; };
+    if (at("\n  node '") || at("\n  ... and ")) {
+      out += '\n';
+    } else if (c < 0x20 || c == 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += m[i];
+    }
+  }
+  return out;
+}
+
 int fail(const Status& s) {
-  std::fprintf(stderr, "halo: error: %s\n", s.message().c_str());
+  std::fprintf(stderr, "halo: error: %s\n", printable(s.message()).c_str());
   return static_cast<int>(s.kind());
 }
 
@@ -169,8 +198,8 @@ Expected<std::unique_ptr<ir::Module>> load_and_optimize(const Options& o) {
   pl.print_ir_after_all = o.print_ir_after_all;
   pl.print_ir_after = o.print_ir_after;
   pl.time_passes = o.time_passes;
-  HALO_TRY(run_pipeline(**m, default_pipeline(o.fuse_conv_bias, o.fuse_matmul_bias), po, pl));
-  HALO_TRY(ir::verify(**m));
+  HALO_TRY(in_model(run_pipeline(**m, default_pipeline(o.fuse_conv_bias, o.fuse_matmul_bias), po, pl), model));
+  HALO_TRY(in_model(ir::verify(**m), model));
   HALO_TRY(ir::check_supported_dtypes(*(*m)->main(), model, (*m)->opset));
   return m;
 }
@@ -187,7 +216,7 @@ int compile(const Options& o) {
 
   std::string entry = codegen::to_c_identifier(f.name());
   auto program = codegen::lower(f, entry);
-  if (!program) return fail(program.status());
+  if (!program) return fail(in_model(program.status(), o.models[0]));
   fs::path out(o.output);
   codegen::EmitOptions eo;
   eo.c99 = o.target == "cc";
@@ -218,7 +247,7 @@ int run(const Options& o) {
   if (!m) return fail(m.status());
   ir::Function& f = *(*m)->main();
   auto program = codegen::lower(f, codegen::to_c_identifier(f.name()));
-  if (!program) return fail(program.status());
+  if (!program) return fail(in_model(program.status(), o.models[0]));
   if (o.run_inputs.size() != program->inputs.size())
     return fail(make_error(ErrorKind::Usage, "the model has " + std::to_string(program->inputs.size()) +
                                                  " inputs; give one --input=FILE for each, in order"));
@@ -245,7 +274,7 @@ int run(const Options& o) {
   auto rt = codegen::RuntimeLibrary::open(o.runtime);
   if (!rt) return fail(rt.status());
   Status s = codegen::execute(*program, **rt, in_ptrs, out_ptrs);
-  if (s.failed()) return fail(s);
+  if (s.failed()) return fail(in_model(s, o.models[0]));
   OutputSet set;
   for (size_t i = 0; i < out_data.size(); ++i) {
     std::string path = (fs::path(o.run_output_dir) / ("output_" + std::to_string(i) + ".bin")).string();
@@ -262,6 +291,9 @@ int run(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // protobuf logs CHECK failures and parse warnings to stderr on its own; halo reports
+  // every error itself, in one line (a malformed model must not add protobuf's lines).
+  google::protobuf::SetLogHandler(nullptr);
   Options o;
   CLI::App app{
       "halo: compiles a deep-learning model (ONNX today) into portable C or C++ that calls the ODLA API,\n"
@@ -303,6 +335,13 @@ int main(int argc, char** argv) {
   }
   try {
     return run_cmd->parsed() ? run(o) : compile(o);
+  } catch (const std::bad_alloc&) {
+    // halo run allocates what the model declares (a 10 KB model can declare terabytes):
+    // say so rather than "internal: std::bad_alloc".
+    std::string model = o.models.empty() ? std::string("halo") : o.models[0];
+    std::fprintf(stderr, "halo: error: %s: out of memory (the model's tensors need more than is available)\n",
+                 printable(model).c_str());
+    return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "halo: error: internal: %s\n", e.what());
     return 1;

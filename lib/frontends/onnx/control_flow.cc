@@ -63,10 +63,13 @@ Expected<ir::Value*> reshape(NodeContext& ctx, ir::Value* v, std::vector<int64_t
 /// most 64 operands in ODLA, so long lists are joined in groups.
 Expected<ir::Value*> stack(NodeContext& ctx, const std::vector<ir::Value*>& vs, int64_t axis, const std::string& name) {
   std::vector<ir::Value*> parts;
+  // Names carry the item's index: unique_name probes base, base_1, base_2, ... with a
+  // scan of the function each, so one shared base made unrolling thousands of
+  // iterations cubic (a hostile trip count hung the importer for minutes).
   for (ir::Value* v : vs) {
     std::vector<int64_t> dims = v->type().dims;
     dims.insert(dims.begin() + axis, 1);
-    auto r = reshape(ctx, v, dims, name + ".item");
+    auto r = reshape(ctx, v, dims, name + ".item" + std::to_string(parts.size()));
     if (!r) return r.status();
     parts.push_back(*r);
   }
@@ -179,10 +182,12 @@ Expected<std::vector<ir::Value*>> unroll_scan(NodeContext& ctx, SubgraphImporter
     std::vector<ir::Value*> args = states;
     for (size_t j = 0; j < m; ++j) {
       int64_t at = in_dirs[j] ? length - 1 - t : t;
-      ir::Value* idx = constant(ctx, scope + "/t", ir::DType::i64, {}, at);
+      // Per-iteration names (see stack()).
+      std::string it = scope + "/iter" + std::to_string(t);
+      ir::Value* idx = constant(ctx, it + "/t", ir::DType::i64, {}, at);
       ir::AttrMap a;
       a.set("axis", in_axes[j]);
-      auto slice = ctx.emit(ir::OpKind::Gather, {xs[j], idx}, std::move(a), ctx.f.unique_name(scope + "/x"));
+      auto slice = ctx.emit(ir::OpKind::Gather, {xs[j], idx}, std::move(a), ctx.f.unique_name(it + "/x"));
       if (!slice) return slice.status();
       args.push_back(*slice);
     }
@@ -292,8 +297,10 @@ Expected<std::vector<ir::Value*>> import_loop(NodeContext& ctx, SubgraphImporter
       return ctx.error(ErrorKind::Unsupported, "the loop runs more than " + std::to_string(kMaxUnrolledIterations) +
                                                    " iterations, the unrolling limit");
     std::vector<ir::Value*> args;
-    args.push_back(constant(ctx, ctx.name + "/i", ir::DType::i64, iter_dims, i));
-    args.push_back(constant(ctx, ctx.name + "/cond", ir::DType::boolean, cond_dims, uint8_t{1}));
+    // Per-iteration names (see stack()).
+    std::string it = ctx.name + "/iter" + std::to_string(i);
+    args.push_back(constant(ctx, it + "/i", ir::DType::i64, iter_dims, i));
+    args.push_back(constant(ctx, it + "/cond", ir::DType::boolean, cond_dims, uint8_t{1}));
     args.insert(args.end(), carried.begin(), carried.end());
     auto outs = sub.inline_graph(*body, args, ctx.name + "/iter" + std::to_string(i));
     if (!outs) return outs.status();

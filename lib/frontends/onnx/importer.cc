@@ -7,12 +7,17 @@
 // applied), and each node is converted by the generic attribute mapping plus, where the
 // table names one, a hand-written handler (handlers.cc).
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <set>
+
+#include <google/protobuf/io/coded_stream.h>
 
 #include "control_flow.h"
 #include "halo/support/file_io.h"
 #include "onnx/defs/parser.h"
+#include "onnx/defs/schema.h"
 #include "onnx_context.h"
 #include "tensor_proto.h"
 
@@ -74,6 +79,13 @@ Status convert_attrs(const NodeContext& ctx, const MapEntry& e, ir::AttrMap& att
     for (const auto& x : schema.attrs)
       if (x.name == a.name()) s = &x;
     sem::AttrValue v;
+    // An attribute the operator has, given as a graph, tensor or other kind HALO never
+    // converts, is of the wrong type (exit 3), not an unsupported feature.
+    bool convertible = a.type() == onnx::AttributeProto::INT || a.type() == onnx::AttributeProto::FLOAT ||
+                       a.type() == onnx::AttributeProto::STRING || a.type() == onnx::AttributeProto::INTS ||
+                       a.type() == onnx::AttributeProto::FLOATS;
+    if (s && !convertible)
+      return ctx.error(ErrorKind::Parse, "attribute '" + a.name() + "' has type " + attr_type_name(a.type()));
     switch (a.type()) {
       case onnx::AttributeProto::INT: v = static_cast<int64_t>(a.i()); break;
       case onnx::AttributeProto::FLOAT: v = static_cast<double>(a.f()); break;
@@ -147,6 +159,8 @@ class Importer : public SubgraphImporter {
   Expected<std::unique_ptr<ir::Module>> run() {
     opset_ = default_opset();
     const auto& g0 = model_.graph();
+    if (opset_ == 0 || opset_ < -1)
+      return make_error(ErrorKind::Parse, source_ + ": default-domain opset " + std::to_string(opset_) + " is not valid");
     if (opset_ < 1) {
       // A model of other domains only (e.g. ai.onnx.ml) is unsupported (exit 4, its nodes
       // listed); one that uses default-domain ops without importing the opset is invalid.
@@ -169,6 +183,7 @@ class Importer : public SubgraphImporter {
     count_uses(g, use_counts_);
     HALO_TRY(import_initializers(g));
     HALO_TRY(import_inputs(g));
+    graph_ = &g;
     for (const auto& n : g.node()) HALO_TRY(import_node(n));
     std::vector<ir::Value*> outs;
     for (const auto& o : g.output()) {
@@ -192,6 +207,8 @@ class Importer : public SubgraphImporter {
       if (o.domain().empty() || o.domain() == "ai.onnx") v = o.version();
     return v;
   }
+
+  std::string model_dir() const { return std::filesystem::path(source_).parent_path().string(); }
 
   std::string node_name(const onnx::NodeProto& n) const {
     if (!n.name().empty()) return n.name();
@@ -227,8 +244,13 @@ class Importer : public SubgraphImporter {
       return make_error(ErrorKind::Unsupported, source_ + ": sub-graphs are nested more than " +
                                                     std::to_string(kMaxGraphDepth) + " levels deep");
     if (bad.empty()) return {};
+    // One unsupported node: one line, like every other error (the list needs several).
+    if (bad.size() == 1) return make_error(ErrorKind::Unsupported, source_ + ": " + bad[0]);
     std::string msg = source_ + ": " + std::to_string(bad.size()) + " unsupported node" + (bad.size() > 1 ? "s" : "") + ":";
-    for (const auto& b : bad) msg += "\n  " + b;
+    // A hostile model can have a million of them: the first ones tell what is missing.
+    constexpr size_t kMaxListed = 100;
+    for (size_t i = 0; i < bad.size() && i < kMaxListed; ++i) msg += "\n  " + bad[i];
+    if (bad.size() > kMaxListed) msg += "\n  ... and " + std::to_string(bad.size() - kMaxListed) + " more";
     return make_error(ErrorKind::Unsupported, msg);
   }
 
@@ -287,7 +309,10 @@ class Importer : public SubgraphImporter {
     } leave{depth_};
     HALO_TRY(import_initializers(g));
     for (size_t k = 0; k < inputs.size(); ++k) HALO_TRY(define(g.input(static_cast<int>(k)).name(), inputs[k]));
+    const onnx::GraphProto* outer = graph_;
+    graph_ = &g;
     for (const auto& n : g.node()) HALO_TRY(import_node(n));
+    graph_ = outer;
     std::vector<ir::Value*> outs;
     for (const auto& o : g.output()) {
       auto it = values_.find(o.name());
@@ -299,41 +324,78 @@ class Importer : public SubgraphImporter {
     return outs;
   }
 
-  Status define(const std::string& name, ir::Value* v) {
+  // `what` says which definition clashes (", by node 'n' (Op, opset 13)"), so the error
+  // names the node as well as the value.
+  Status define(const std::string& name, ir::Value* v, const std::string& what = {}) {
     if (!values_.emplace(name, v).second)
-      return make_error(ErrorKind::Parse, source_ + ": value '" + name + "' is defined more than once");
+      return make_error(ErrorKind::Parse, source_ + ": value '" + name + "' is defined more than once" + what);
     return {};
   }
 
   Status import_initializers(const onnx::GraphProto& g) {
+    // Else their names would only show up as "not defined" where they are used.
+    if (g.sparse_initializer_size() > 0)
+      return make_error(ErrorKind::Unsupported, source_ + ": sparse initializer '" + g.sparse_initializer(0).values().name() +
+                                                    "' (sparse initializers are not supported)");
     for (const auto& t : g.initializer()) {
-      auto td = read_tensor(t, source_ + ": initializer '" + t.name() + "'");
+      auto td = read_tensor(t, source_ + ": initializer '" + t.name() + "'", model_dir());
       if (!td) return td.status();
       if (t.name().empty()) return make_error(ErrorKind::Parse, source_ + ": an initializer has no name");
-      HALO_TRY(define(t.name(), f_->add_constant(t.name(), td->type, td->data)));
+      HALO_TRY(define(t.name(), f_->add_constant(t.name(), td->type, td->data), " (again by an initializer)"));
     }
     return {};
   }
 
   Status import_inputs(const onnx::GraphProto& g) {
+    std::set<std::string> seen;
     for (const auto& in : g.input()) {
-      if (values_.count(in.name())) continue;  // an initializer listed as input (IR version < 4)
       const auto& tp = in.type();
       std::string w = source_ + ": input '" + in.name() + "'";
+      if (!seen.insert(in.name()).second) return make_error(ErrorKind::Parse, w + " is declared more than once");
+      if (auto it = values_.find(in.name()); it != values_.end()) {
+        // An initializer listed as input (IR version < 4, or a default value): it stays a
+        // constant, but what the input declares must agree with it, else the model is
+        // inconsistent and compiling it would silently ignore one of the two.
+        const ir::TensorType& t = it->second->type();
+        bool same = tp.has_tensor_type() && dtype_from_onnx(tp.tensor_type().elem_type()) == t.dtype;
+        if (same && tp.tensor_type().has_shape()) {
+          const auto& dims = tp.tensor_type().shape().dim();
+          same = dims.size() == static_cast<int>(t.rank());
+          for (int k = 0; same && k < dims.size(); ++k)
+            same = !dims[k].has_dim_value() || dims[k].dim_value() == t.dims[static_cast<size_t>(k)];
+        }
+        if (!same)
+          return make_error(ErrorKind::Parse, w + " and the initializer of the same name (" + sem::to_string(t) +
+                                                  ") disagree in element type or shape");
+        continue;
+      }
+      // No type, or a tensor type without element type, is a malformed model (exit 3);
+      // sequences, maps and unknown element types are unsupported (exit 4).
+      if (!in.has_type() || tp.value_case() == onnx::TypeProto::VALUE_NOT_SET)
+        return make_error(ErrorKind::Parse, w + " has no type");
       if (!tp.has_tensor_type()) return make_error(ErrorKind::Unsupported, w + " is not a tensor");
+      if (tp.tensor_type().elem_type() == onnx::TensorProto::UNDEFINED)
+        return make_error(ErrorKind::Parse, w + " has no element type");
       auto dt = dtype_from_onnx(tp.tensor_type().elem_type());
       if (!dt) return make_error(ErrorKind::Unsupported, w + " has an unsupported element type");
       ir::TensorType t{*dt, {}};
       if (!tp.tensor_type().has_shape())
         return make_error(ErrorKind::Unsupported, w + " has no shape; give it with --input-shape=" + in.name() + ":DIMS");
-      for (const auto& d : tp.tensor_type().shape().dim())
-        t.dims.push_back(d.has_dim_value() && d.dim_value() >= 0 ? d.dim_value() : sem::kUnknownDim);
+      for (const auto& d : tp.tensor_type().shape().dim()) {
+        // A negative extent is not "unknown" (that is a dim_param or no value): it is invalid.
+        if (d.has_dim_value() && d.dim_value() < 0)
+          return make_error(ErrorKind::Parse, w + " has a negative dimension " + std::to_string(d.dim_value()));
+        t.dims.push_back(d.has_dim_value() ? d.dim_value() : sem::kUnknownDim);
+      }
       if (opts_.batch_size > 0 && !t.dims.empty()) t.dims[0] = opts_.batch_size;
       for (const auto& [name, dims] : opts_.input_shapes)
         if (name == in.name()) t.dims = dims;
       if (!t.is_static())
         return make_error(ErrorKind::Unsupported, w + " has unknown dimensions " + sem::to_string(t) +
                                                       "; give them with --input-shape=" + in.name() + ":DIMS or --batch-size");
+      // Later stages compute byte sizes in int64; refuse shapes whose size overflows.
+      if (t.num_bytes() < 0)
+        return make_error(ErrorKind::Parse, w + " of type " + sem::to_string(t) + " has a byte size that overflows 64 bits");
       HALO_TRY(define(in.name(), f_->add_argument(in.name(), t)));
     }
     for (const auto& [name, dims] : opts_.input_shapes) {
@@ -356,7 +418,7 @@ class Importer : public SubgraphImporter {
       if (count) std::memcpy(td.data->data(), src, td.data->size());
     };
     if (a.name() == "value" && a.has_t()) {
-      auto r = read_tensor(a.t(), w);
+      auto r = read_tensor(a.t(), w, model_dir());
       if (!r) return r.status();
       td = r.take();
     } else if (a.name() == "value_float") {
@@ -374,11 +436,18 @@ class Importer : public SubgraphImporter {
     } else {
       return make_error(ErrorKind::Unsupported, w + ": attribute '" + a.name() + "' is not supported");
     }
-    return define(n.output(0), f_->add_constant(n.output(0), td.type, td.data));
+    return define(n.output(0), f_->add_constant(n.output(0), td.type, td.data),
+                  " (again by node '" + node_name(n) + "', Constant)");
   }
 
   // A node of the mapping table: generic attribute conversion, then its handler.
   static Expected<std::vector<ir::Value*>> import_mapped(NodeContext& ctx, const MapEntry& e) {
+    // ODLA passes at most 64 operands (ODLA_MAX_OUTPUTS); say so for the ONNX node here
+    // rather than later for an IR value the user does not know.
+    const auto& schema = sem::op_schema(e.ir);
+    if (schema.operands.size() == 1 && schema.operands[0].variadic && ctx.inputs.size() > 64)
+      return ctx.error(ErrorKind::Unsupported, "has " + std::to_string(ctx.inputs.size()) +
+                                                   " inputs; ODLA passes at most 64 operands");
     ir::AttrMap extra;
     HALO_TRY(convert_attrs(ctx, e, ctx.attrs, extra));
     for (const auto& [k, v] : extra.entries()) ctx.attrs.set(k, v);  // handlers consume and erase these
@@ -388,7 +457,42 @@ class Importer : public SubgraphImporter {
     return h(ctx);
   }
 
+  // The node's first input against ONNX's own schema of the operator: handlers read
+  // their first input without checking (Flatten with input "" dereferenced null:
+  // SIGSEGV; Softmax without inputs read past the list). Only input 0 and "no inputs at
+  // all" are checked: the system's ONNX library may be older than the newest opset HALO
+  // supports, and input counts changed across versions (ReduceMean-18, Pad-19).
+  Status check_first_input(const onnx::NodeProto& n) const {
+    const auto* os = onnx::OpSchemaRegistry::Schema(n.op_type(), static_cast<int>(opset_), "");
+    if (!os || os->inputs().empty() || os->min_input() < 1) return {};
+    if (n.input_size() == 0)
+      return make_error(ErrorKind::Parse, where(n) + ": has no inputs; the operator takes at least " +
+                                              std::to_string(os->min_input()));
+    const auto& first = os->inputs().front();
+    if (first.GetOption() != onnx::OpSchema::Optional && n.input(0).empty())
+      return make_error(ErrorKind::Parse, where(n) + ": input 0 ('" + first.GetName() + "') is required but empty");
+    return {};
+  }
+
   Status import_node(const onnx::NodeProto& n) {
+    // Handlers name their results after output 0; a node without outputs is malformed
+    // (and reading output(0) of an empty list aborts in protobuf).
+    if (n.output_size() == 0 || n.output(0).empty())
+      return make_error(ErrorKind::Parse, where(n) + ": the node has no (first) output");
+    // Attribute names must be unique and non-empty; otherwise which value counts would
+    // depend on the order handlers happen to read them in.
+    // No operator has more than a few dozen; hundreds of thousands made the sorted
+    // attribute map quadratic (minutes for a 2 MB model).
+    constexpr int kMaxAttributes = 1000;
+    if (n.attribute_size() > kMaxAttributes)
+      return make_error(ErrorKind::Parse, where(n) + ": the node has " + std::to_string(n.attribute_size()) +
+                                              " attributes (more than " + std::to_string(kMaxAttributes) + ")");
+    std::set<std::string> attr_names;
+    for (const auto& a : n.attribute())
+      if (a.name().empty() || !attr_names.insert(a.name()).second)
+        return make_error(ErrorKind::Parse, where(n) + ": attribute '" + a.name() + "' is " +
+                                                (a.name().empty() ? "unnamed" : "given more than once"));
+    HALO_TRY(check_first_input(n));
     if (n.op_type() == "Constant") return import_constant_node(n);
     const MapEntry* e = is_control_flow(n) ? nullptr : find_entry(n.op_type(), opset_);
     NodeContext ctx{*f_, n, node_name(n), opset_, where(n), {}, e ? e->ir : ir::OpKind::Identity, {}};
@@ -399,8 +503,17 @@ class Importer : public SubgraphImporter {
         continue;
       }
       auto it = values_.find(i);
-      if (it == values_.end())
+      if (it == values_.end()) {
+        // ONNX requires nodes in topological order; a value defined by a later node (or by
+        // this one) means the nodes are out of order or form a cycle.
+        for (const auto& later : graph_->node())
+          for (const auto& o : later.output())
+            if (o == i)
+              return ctx.error(ErrorKind::Parse, "input '" + i + "' is defined by " +
+                                                     (&later == &n ? std::string("this node itself") : "a later node '" + node_name(later) + "'") +
+                                                     " (the graph has a cycle or is not topologically sorted)");
         return ctx.error(ErrorKind::Parse, "input '" + i + "' is not defined by an earlier node, an initializer or a graph input");
+      }
       ctx.inputs.push_back(it->second);
     }
     auto outs = e ? import_mapped(ctx, *e) : import_control_flow(ctx, *this);  // check_supported let only these through
@@ -414,7 +527,7 @@ class Importer : public SubgraphImporter {
           return ctx.error(ErrorKind::Unsupported, "output " + std::to_string(k) + " ('" + name + "') is used but not supported");
         continue;
       }
-      HALO_TRY(define(name, v));
+      HALO_TRY(define(name, v, " (again by node '" + node_name(n) + "', " + n.op_type() + ")"));
     }
     return {};
   }
@@ -427,6 +540,7 @@ class Importer : public SubgraphImporter {
   std::unordered_map<std::string, ir::Value*> values_;
   std::unordered_map<std::string, int> use_counts_;
   int depth_ = 0;  // sub-graphs being inlined
+  const onnx::GraphProto* graph_ = nullptr;  // the graph whose nodes are being imported
 };
 
 bool looks_like_text(const uint8_t* data, size_t size) {
@@ -439,6 +553,80 @@ bool looks_like_text(const uint8_t* data, size_t size) {
   return true;
 }
 
+// Protobuf's default nesting limit (100 messages) is about 33 levels of If-in-If, so a
+// model nested deeper than the importer's own limit (kMaxGraphDepth) would be reported as
+// "does not parse". A higher limit lets such models reach the clear "nested too deep"
+// error; it stays bounded so that the recursive parser cannot exhaust the stack.
+constexpr int kMaxProtoDepth = 4000;
+
+bool parse_binary(onnx::ModelProto& model, const uint8_t* data, size_t size) {
+  google::protobuf::io::CodedInputStream in(data, static_cast<int>(size));
+  in.SetRecursionLimit(kMaxProtoDepth);
+  return model.ParseFromCodedStream(&in) && in.ConsumedEntireMessage();
+}
+
+// ONNX's parser reports errors over several lines (position, context); HALO's errors are
+// one line.
+std::string one_line(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  std::string out;
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '\n' || c == '\r') {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else if (u < 0x20 || u == 0x7f) {
+      // Context quoted from a binary file: keep the terminal and the log line intact.
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", u);
+      out += hex;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// ONNX's text parser recurses once per nested graph and overflowed the stack (a crash)
+// on a few thousand levels. Sub-graphs are limited to kMaxGraphDepth levels anyway, so
+// text whose braces nest deeper than this is refused before it is parsed. Braces in
+// string literals and comments do not count.
+constexpr int kMaxTextBraceDepth = 256;
+
+int max_brace_depth(const std::string& s) {
+  int depth = 0, deepest = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '#') {
+      while (i < s.size() && s[i] != '\n') ++i;
+    } else if (c == '"') {
+      for (++i; i < s.size() && s[i] != '"'; ++i)
+        if (s[i] == '\\') ++i;
+    } else if (c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+// Files often handed to the compiler by mistake, recognized by their magic bytes so that
+// the error says what the file is rather than only that it does not parse.
+const char* other_format(const uint8_t* d, size_t n) {
+  auto starts = [&](const char* magic, size_t len, size_t at = 0) {
+    return n >= at + len && std::memcmp(d + at, magic, len) == 0;
+  };
+  if (starts("\x89PNG\r\n\x1a\n", 8)) return "a PNG image";
+  if (starts("\xff\xd8\xff", 3)) return "a JPEG image";
+  if (starts("PK\x03\x04", 4)) return "a zip archive (a PyTorch checkpoint?)";
+  if (starts("\x1f\x8b", 2)) return "a gzip file";
+  if (starts("\x7f" "ELF", 4)) return "an ELF object or executable";
+  if (starts("\x89HDF\r\n\x1a\n", 8)) return "an HDF5 file (a Keras model?)";
+  if (starts("TFL3", 4, 4)) return "a TensorFlow Lite model";
+  if (starts("\x80", 1) && n > 1 && d[1] >= 2 && d[1] <= 5) return "a Python pickle";
+  return nullptr;
+}
+
 }  // namespace
 }  // namespace halo::onnx_import
 
@@ -449,11 +637,30 @@ Expected<std::unique_ptr<ir::Module>> import_onnx_bytes(const uint8_t* data, siz
                                                         const std::string& source, const ImportOptions& opts) {
   onnx::ModelProto model;
   if (size == 0) return make_error(ErrorKind::Parse, source + ": the file is empty");
+  if (text && !onnx_import::looks_like_text(data, size))
+    return make_error(ErrorKind::Parse, source + ": not ONNX text: the file holds binary data (binary ONNX models are "
+                                                 "named .onnx)");
   if (text) {
     std::string s(reinterpret_cast<const char*>(data), size);
-    auto st = onnx::OnnxParser::Parse(model, s.c_str());
-    if (!st.IsOK()) return make_error(ErrorKind::Parse, source + ": not valid ONNX text: " + st.ErrorMessage());
-  } else if (size > static_cast<size_t>(INT32_MAX) || !model.ParseFromArray(data, static_cast<int>(size))) {
+    if (onnx_import::max_brace_depth(s) > onnx_import::kMaxTextBraceDepth)
+      return make_error(ErrorKind::Unsupported, source + ": braces nest more than " +
+                                                    std::to_string(onnx_import::kMaxTextBraceDepth) +
+                                                    " levels deep (sub-graphs are limited to " +
+                                                    std::to_string(onnx_import::kMaxGraphDepth) + " levels)");
+    onnx::Common::Status st;
+    try {
+      st = onnx::OnnxParser::Parse(model, s.c_str());
+    } catch (const std::exception& e) {
+      // ONNX's parser converts numbers with std::stof/stoll, which throw on values out
+      // of range (1e999): that is a malformed model, not an internal error.
+      return make_error(ErrorKind::Parse, source + ": not valid ONNX text: a number is out of range or malformed (" +
+                                              e.what() + ")");
+    }
+    if (!st.IsOK())
+      return make_error(ErrorKind::Parse, source + ": not valid ONNX text: " + onnx_import::one_line(st.ErrorMessage()));
+  } else if (size > static_cast<size_t>(INT32_MAX) || !onnx_import::parse_binary(model, data, size)) {
+    if (const char* kind = onnx_import::other_format(data, size))
+      return make_error(ErrorKind::Parse, source + ": not an ONNX model: the file looks like " + kind);
     return make_error(ErrorKind::Parse, source + ": not a valid ONNX model (the protobuf does not parse; truncated or another format?)");
   }
   if (!model.has_graph() || model.graph().node_size() == 0)

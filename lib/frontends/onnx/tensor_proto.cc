@@ -10,7 +10,11 @@
 // unpacked here: int4 sign-extended, uint4/float4 in the low nibble.
 #include "tensor_proto.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 
 namespace halo::onnx_import {
 
@@ -69,9 +73,62 @@ std::vector<uint8_t> unpack_4bit(const uint8_t* packed, size_t n, bool sign_exte
   return out;
 }
 
+// The bytes of a tensor stored in an external file (TensorProto.external_data: location,
+// offset, length). The location must be a relative path inside the model's folder: model
+// files come from untrusted sources and must not make the compiler read (and embed in
+// its output) arbitrary files such as /etc/passwd or ../../secret. Sizes are checked
+// against the file before anything is read.
+Status read_external(const onnx::TensorProto& t, const std::string& where, const std::string& model_dir,
+                     int64_t need, std::string& out) {
+  namespace fs = std::filesystem;
+  auto fail = [&](const std::string& m) { return make_error(ErrorKind::Parse, where + ": " + m); };
+  std::string location;
+  int64_t offset = 0, length = -1;
+  for (const auto& kv : t.external_data()) {
+    int64_t* num = kv.key() == "offset" ? &offset : kv.key() == "length" ? &length : nullptr;
+    if (kv.key() == "location") location = kv.value();
+    if (!num) continue;
+    const char* b = kv.value().data();
+    const char* e = b + kv.value().size();
+    auto r = std::from_chars(b, e, *num);
+    if (r.ec != std::errc() || r.ptr != e || *num < 0)
+      return fail("external data " + kv.key() + " '" + kv.value() + "' is not a non-negative integer");
+  }
+  if (location.empty()) return fail("tensor '" + t.name() + "' has external data without a location");
+  fs::path rel(location);
+  bool escapes = rel.is_absolute() || rel.has_root_name() || rel.has_root_directory();
+  for (const auto& part : rel) escapes |= part == "..";
+  if (escapes)
+    return fail("external data location '" + location + "' of tensor '" + t.name() +
+                "' is outside the model's folder (only relative paths below it are allowed)");
+  fs::path dir = model_dir.empty() ? fs::path(".") : fs::path(model_dir);
+  fs::path file = dir / rel;
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec))
+    return fail("external data file '" + file.string() + "' of tensor '" + t.name() + "' does not exist");
+  // A symbolic link inside the folder may still point outside it.
+  fs::path real_dir = fs::weakly_canonical(dir, ec), real_file = fs::weakly_canonical(file, ec);
+  auto mismatch = std::mismatch(real_dir.begin(), real_dir.end(), real_file.begin(), real_file.end());
+  if (ec || mismatch.first != real_dir.end())
+    return fail("external data file '" + file.string() + "' of tensor '" + t.name() + "' is outside the model's folder");
+  auto size = static_cast<int64_t>(fs::file_size(file, ec));
+  if (ec) return fail("cannot read external data file '" + file.string() + "'");
+  if (length >= 0 && length != need)
+    return fail("tensor '" + t.name() + "' needs " + std::to_string(need) + " bytes but its external data length is " +
+                std::to_string(length));
+  if (offset > size || need > size - offset)
+    return fail("external data file '" + file.string() + "' holds " + std::to_string(size) + " bytes; tensor '" +
+                t.name() + "' needs " + std::to_string(need) + " from offset " + std::to_string(offset));
+  std::ifstream in(file, std::ios::binary);
+  out.resize(static_cast<size_t>(need));
+  if (!in.seekg(offset) || !in.read(out.data(), static_cast<std::streamsize>(need)))
+    return fail("cannot read external data file '" + file.string() + "'");
+  return {};
+}
+
 }  // namespace
 
-Expected<TensorData> read_tensor(const onnx::TensorProto& t, const std::string& where) {
+Expected<TensorData> read_tensor(const onnx::TensorProto& t, const std::string& where, const std::string& model_dir) {
   auto fail = [&](const std::string& m) { return make_error(ErrorKind::Parse, where + ": " + m); };
   auto dt = dtype_from_onnx(t.data_type());
   if (!dt) {
@@ -87,22 +144,28 @@ Expected<TensorData> read_tensor(const onnx::TensorProto& t, const std::string& 
   }
   int64_t bytes = out.type.num_bytes();
   if (bytes < 0) return fail("tensor '" + t.name() + "' has an element count that overflows");
-  if (t.data_location() == onnx::TensorProto::EXTERNAL)
-    return make_error(ErrorKind::Unsupported, where + ": tensor '" + t.name() + "' uses external data, which is not supported yet");
+  // External data is read as if it were raw_data.
+  const std::string* raw = t.has_raw_data() ? &t.raw_data() : nullptr;
+  std::string external;
+  if (t.data_location() == onnx::TensorProto::EXTERNAL) {
+    int64_t need = is_4bit(*dt) ? (out.type.num_elements() + 1) / 2 : bytes;
+    HALO_TRY(read_external(t, where, model_dir, need, external));
+    raw = &external;
+  }
   auto data = std::make_shared<std::vector<uint8_t>>();
   using T = onnx::TensorProto;
   if (is_4bit(*dt)) {
     // Packed: raw bytes, or int32_data entries holding one byte (two elements) each.
     std::vector<uint8_t> packed;
-    if (t.has_raw_data()) packed.assign(t.raw_data().begin(), t.raw_data().end());
+    if (raw) packed.assign(raw->begin(), raw->end());
     else pack<decltype(t.int32_data()), uint8_t>(t.int32_data(), packed);
     size_t n = static_cast<size_t>(out.type.num_elements());
     if (packed.size() != (n + 1) / 2)
       return fail("tensor '" + t.name() + "' of type " + sem::to_string(out.type) + " needs " +
                   std::to_string((n + 1) / 2) + " packed bytes but holds " + std::to_string(packed.size()));
     *data = unpack_4bit(packed.data(), n, *dt == ir::DType::i4);
-  } else if (t.has_raw_data()) {
-    data->assign(t.raw_data().begin(), t.raw_data().end());
+  } else if (raw) {
+    data->assign(raw->begin(), raw->end());
   } else {
     switch (t.data_type()) {
       case T::FLOAT: pack<decltype(t.float_data()), float>(t.float_data(), *data); break;

@@ -21,6 +21,9 @@ struct TensorData {
 std::optional<ir::DType> dtype_from_onnx(int32_t t);
 
 /// Decodes a tensor, checking its byte size against its shape; `where` prefixes errors.
-Expected<TensorData> read_tensor(const onnx::TensorProto& t, const std::string& where);
+/// External data is read from below `model_dir` (the model file's folder; empty: the
+/// current directory).
+Expected<TensorData> read_tensor(const onnx::TensorProto& t, const std::string& where,
+                                 const std::string& model_dir = {});
 
 }  // namespace halo::onnx_import

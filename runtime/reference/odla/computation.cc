@@ -31,6 +31,11 @@ bool is_live(const _odla_computation* comp, uint64_t serial) {
   return it != g_live.end() && it->second == serial;
 }
 
+bool is_live(const _odla_computation* comp) {
+  std::lock_guard lock(g_live_mutex);
+  return g_live.contains(comp);
+}
+
 bool standalone_ids_as_int() { return t_current != nullptr && t_current->ids_as_int; }
 
 _odla_value* add_value(_odla_computation& comp, ValueKind kind, halo::sem::TensorType type,
@@ -111,6 +116,7 @@ ODLA_API_EXPORT odla_status odla_SetComputationItem(odla_computation computation
   return api_call(ODLA_FAILURE, [&] {
     if (computation == nullptr || value == nullptr)
       return fail(ODLA_INVALID_PARAM, "odla_SetComputationItem: NULL computation or value");
+    if (!is_live(computation)) return fail(ODLA_INVALID_PARAM, "odla_SetComputationItem: computation was destroyed");
     switch (type) {
       case ODLA_VALUE_ID_AS_INT: {
         bool as_int = *static_cast<const odla_bool*>(value) != 0;

@@ -7,11 +7,25 @@
 // the thread when it is first bound, or, if none is current then, the first one it
 // executes (bindings made before that are resolved at that point).
 #include <cstring>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_set>
 
 #include "odla_ref.h"
 
 namespace odla_ref {
 namespace {
+
+// Live contexts, so that destroying a context twice or using a destroyed one is an error
+// status instead of a double free or a use after free (issue 6). Readers (bind, execute)
+// share the lock; only create and destroy take it exclusively.
+std::shared_mutex g_contexts_mutex;
+std::unordered_set<const _odla_context*> g_contexts;
+
+bool context_live(const _odla_context* ctx) {
+  std::shared_lock lock(g_contexts_mutex);
+  return g_contexts.contains(ctx);
+}
 
 // Makes `ctx` serve `comp`: forgets bindings of a destroyed computation, and sizes the
 // per-slot tables (values may have been added since the last call).
@@ -54,6 +68,7 @@ odla_status bind_resolved(_odla_context& ctx, odla_value_id raw, void* data, boo
 odla_status bind(odla_value_id id, void* data, odla_context ctx, bool output) {
   if (ctx == nullptr || data == nullptr)
     return fail(ODLA_INVALID_PARAM, "binding: NULL context or data pointer");
+  if (!context_live(ctx)) return fail(ODLA_INVALID_PARAM, "binding: the context was destroyed");
   _odla_computation* comp = ctx->comp;
   if (comp == nullptr || !is_live(comp, ctx->comp_serial)) comp = current_computation();
   if (comp == nullptr) {
@@ -129,7 +144,12 @@ extern "C" {
 ODLA_API_EXPORT odla_status odla_CreateContext(odla_context* context) {
   return api_call(ODLA_FAILURE, [&] {
     if (context == nullptr) return fail(ODLA_INVALID_PARAM, "context pointer is NULL");
-    *context = new _odla_context();
+    auto ctx = std::make_unique<_odla_context>();
+    {
+      std::unique_lock lock(g_contexts_mutex);
+      g_contexts.insert(ctx.get());
+    }
+    *context = ctx.release();
     return ODLA_SUCCESS;
   });
 }
@@ -137,6 +157,10 @@ ODLA_API_EXPORT odla_status odla_CreateContext(odla_context* context) {
 ODLA_API_EXPORT odla_status odla_DestroyContext(odla_context context) {
   return api_call(ODLA_FAILURE, [&] {
     if (context == nullptr) return fail(ODLA_INVALID_PARAM, "context is NULL");
+    {
+      std::unique_lock lock(g_contexts_mutex);
+      if (g_contexts.erase(context) == 0) return fail(ODLA_INVALID_PARAM, "context was already destroyed");
+    }
     delete context;
     return ODLA_SUCCESS;
   });
@@ -159,6 +183,8 @@ ODLA_API_EXPORT odla_status odla_ExecuteComputation(odla_computation computation
   return api_call(ODLA_FAILURE, [&] {
     if (computation == nullptr || context == nullptr)
       return fail(ODLA_INVALID_PARAM, "odla_ExecuteComputation: NULL computation or context");
+    if (!is_live(computation)) return fail(ODLA_INVALID_PARAM, "odla_ExecuteComputation: the computation was destroyed");
+    if (!context_live(context)) return fail(ODLA_INVALID_PARAM, "odla_ExecuteComputation: the context was destroyed");
     if (mode != ODLA_COMPUTE_INFERENCE)
       return fail(ODLA_INVALID_PARAM, "the reference runtime only runs inference");
     _odla_context& ctx = *context;

@@ -121,6 +121,9 @@ _odla_computation*& current_computation();
 /// True when `comp` is a computation that exists and was created with `serial`; lets a
 /// context detect that its computation was destroyed without dereferencing it.
 bool is_live(const _odla_computation* comp, uint64_t serial);
+/// True when `comp` was created and not destroyed yet: API calls check handles they are
+/// given, so that a destroyed handle is an error status rather than a use after free.
+bool is_live(const _odla_computation* comp);
 /// How ids are decoded for values that belong to no computation: like the current
 /// computation's, or as strings when there is none.
 bool standalone_ids_as_int();

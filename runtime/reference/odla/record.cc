@@ -86,6 +86,15 @@ std::string result_types(const OpSchema& schema, const std::vector<odla_value>& 
       // Any other failure is a real error: accepting output_dims for operands the rule
       // rejected would let a kernel index past its buffers.
       if (missing.empty() || operands.empty() || operands[0] == nullptr) return why;
+      // Still check the operands against output_dims, with them as the missing attribute
+      // (Reshape's shape, the only such attribute): a Reshape to another element count
+      // made the kernel copy past the end of a buffer.
+      halo::sem::AttrMap with = attrs;
+      with.set(missing, dims);
+      std::vector<TensorType> ins, checked;
+      for (const _odla_value* v : operands) ins.push_back(v ? v->type : TensorType{});
+      if (std::string bad = halo::sem::infer_types(schema.kind, ins, with, checked); !bad.empty())
+        return "output_dims [" + halo::sem::dims_to_string(dims) + "]: " + bad;
       results = {TensorType{operands[0]->type.dtype, std::move(dims)}};
     } else {
       if (!dims_match(outs[0].dims, dims))
