@@ -26,7 +26,9 @@ Status NodeContext::restated(const Status& s) const {
 
 Expected<ir::Value*> NodeContext::emit(ir::OpKind kind, std::vector<ir::Value*> operands, ir::AttrMap a,
                                        const std::string& value_name) const {
-  auto inst = ir::create_op(f, kind, std::move(operands), std::move(a), value_name);
+  // An unnamed output still needs a unique IR name.
+  const std::string& n = value_name.empty() ? f.unique_name(name + ".out") : value_name;
+  auto inst = ir::create_op(f, kind, std::move(operands), std::move(a), n);
   if (!inst) return restated(inst.status());
   // Fold at once when every operand is a constant, so that computed shapes and axes are
   // constants by the time a later node's handler needs them.
@@ -41,7 +43,7 @@ Expected<std::vector<ir::Value*>> NodeContext::emit_results(ir::OpKind kind, std
     if (!v) return v.status();
     return std::vector<ir::Value*>{*v};
   }
-  auto first = node.output_size() > 0 ? node.output(0) : name;
+  auto first = node.output_size() > 0 && !node.output(0).empty() ? node.output(0) : f.unique_name(name + ".out");
   auto inst = ir::create_op(f, kind, std::move(operands), std::move(a), first);
   if (!inst) return restated(inst.status());
   // Results after the first carry the node's output names, so that graph outputs keep

@@ -475,10 +475,11 @@ class Importer : public SubgraphImporter {
   }
 
   Status import_node(const onnx::NodeProto& n) {
-    // Handlers name their results after output 0; a node without outputs is malformed
-    // (and reading output(0) of an empty list aborts in protobuf).
-    if (n.output_size() == 0 || n.output(0).empty())
-      return make_error(ErrorKind::Parse, where(n) + ": the node has no (first) output");
+    // A node without any named output is malformed (and reading output(0) of an empty
+    // list aborts in protobuf). An empty output 0 with later ones named is valid ONNX
+    // (GRU's Y unused, Y_h used); the results are then named after the node.
+    if (std::none_of(n.output().begin(), n.output().end(), [](const std::string& o) { return !o.empty(); }))
+      return make_error(ErrorKind::Parse, where(n) + ": the node has no named output");
     // Attribute names must be unique and non-empty; otherwise which value counts would
     // depend on the order handlers happen to read them in.
     // No operator has more than a few dozen; hundreds of thousands made the sorted
