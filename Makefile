@@ -7,7 +7,7 @@ PY := $(CURDIR)/.venv/bin/python
 MNIST := models/vision/classification/mnist_simple
 DEMO_OUT := $(BUILD)/demo
 
-.PHONY: all setup build install test unit lit e2e bad-inputs conformance conformance-report demo docs clean help
+.PHONY: all setup build install test unit lit e2e bad-inputs conformance conformance-report demo docs clean help sanitize
 
 all: build
 
@@ -17,6 +17,7 @@ help:
 	@echo "make conformance-report  refresh docs/generated/onnx-conformance.md and the manifest"
 	@echo "make install  PREFIX=/path: bin/halo, include/ODLA, lib/ODLA/libodla_reference.so"
 	@echo "make docs     refresh docs/generated from the operator table"
+	@echo "make sanitize ASan+UBSan build (build-asan) running unit, lit, bad-input and node tests"
 
 setup:
 	@bash scripts/setup.sh
@@ -52,6 +53,21 @@ e2e: build
 # Hostile and malformed models (tests/bad_inputs): exit 3 or 4, one line, nothing written.
 bad-inputs: build
 	HALO_BUILD_DIR=$(CURDIR)/$(BUILD) $(PY) -m pytest -q tests/bad_inputs
+
+# AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan) running the unit, lit,
+# bad-input and node tests (through `halo run`). Not the e2e tier nor the emitted-code
+# sample: those link uninstrumented programs against the instrumented runtime.
+SAN_BUILD ?= build-asan
+SAN_ENV := HALO_BUILD_DIR=$(CURDIR)/$(SAN_BUILD) HALO_SANITIZED=1 \
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:max_allocation_size_mb=2048:allocator_may_return_null=1
+sanitize: setup
+	cmake -G Ninja -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPython3_EXECUTABLE=/usr/bin/python3 \
+	  -DHALO_SANITIZE=address,undefined
+	cmake --build $(SAN_BUILD)
+	$(SAN_ENV) ctest --test-dir $(SAN_BUILD) --output-on-failure -j2
+	$(SAN_ENV) $(CURDIR)/.venv/bin/lit -sv tests/lit
+	$(SAN_ENV) $(PY) -m pytest -q tests/bad_inputs
+	$(SAN_ENV) $(PY) tests/conformance/run_conformance.py --check --report ''
 
 # ONNX's own node tests through `halo run` (and a sample through the emitted C++);
 # fails on any case outside tests/conformance/expected_failures.txt that does not pass.

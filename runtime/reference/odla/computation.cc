@@ -117,7 +117,7 @@ ODLA_API_EXPORT odla_status odla_SetComputationItem(odla_computation computation
     if (computation == nullptr || value == nullptr)
       return fail(ODLA_INVALID_PARAM, "odla_SetComputationItem: NULL computation or value");
     if (!is_live(computation)) return fail(ODLA_INVALID_PARAM, "odla_SetComputationItem: computation was destroyed");
-    switch (type) {
+    switch (enum_number(type)) {
       case ODLA_VALUE_ID_AS_INT: {
         bool as_int = *static_cast<const odla_bool*>(value) != 0;
         // Ids already decoded would be of the other kind and never match again.

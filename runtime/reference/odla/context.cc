@@ -185,7 +185,7 @@ ODLA_API_EXPORT odla_status odla_ExecuteComputation(odla_computation computation
       return fail(ODLA_INVALID_PARAM, "odla_ExecuteComputation: NULL computation or context");
     if (!is_live(computation)) return fail(ODLA_INVALID_PARAM, "odla_ExecuteComputation: the computation was destroyed");
     if (!context_live(context)) return fail(ODLA_INVALID_PARAM, "odla_ExecuteComputation: the context was destroyed");
-    if (mode != ODLA_COMPUTE_INFERENCE)
+    if (enum_number(mode) != ODLA_COMPUTE_INFERENCE)
       return fail(ODLA_INVALID_PARAM, "the reference runtime only runs inference");
     _odla_context& ctx = *context;
     if (odla_status s = attach(ctx, *computation); s != ODLA_SUCCESS) return s;

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <memory>
 #include <new>
@@ -98,6 +99,17 @@ R api_call(R on_error, F&& body) noexcept {
 }
 
 // ---- types and data (types.cc) --------------------------------------------------------
+
+/// The number a caller passed for a C enum (element type, compute mode, item type).
+/// Callers may pass any number, and loading a C++ enum outside its enumerators' range is
+/// undefined behaviour (UBSan flags it), so the bytes are read as an int.
+template <typename E>
+int enum_number(const E& e) {
+  static_assert(sizeof(E) == sizeof(int), "C enums are int-sized here");
+  int v = 0;
+  std::memcpy(&v, &e, sizeof v);
+  return v;
+}
 
 /// Converts and validates an ODLA type. Returns an empty string or the reason it is
 /// invalid (undefined element type, bad rank, negative or unknown dimension).

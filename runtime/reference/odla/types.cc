@@ -18,11 +18,12 @@ static_assert(static_cast<int>(DType::f4e2m1) == ODLA_FLOAT4_E2M1 && static_cast
               "odla_element_type and halo::sem::DType must list the element types in one order");
 
 std::string from_odla_type(const odla_value_type& in, TensorType& out) {
-  if (in.element_type <= ODLA_UNDEFINED || in.element_type > ODLA_FLOAT4_E2M1)
-    return "invalid element type " + std::to_string(static_cast<int>(in.element_type));
+  int element_type = enum_number(in.element_type);
+  if (element_type <= ODLA_UNDEFINED || element_type > ODLA_FLOAT4_E2M1)
+    return "invalid element type " + std::to_string(element_type);
   if (in.shape.size < 0 || in.shape.size > ODLA_MAX_DIMENSION)
     return "invalid rank " + std::to_string(in.shape.size);
-  out.dtype = static_cast<DType>(in.element_type);  // the enums share their order
+  out.dtype = static_cast<DType>(element_type);  // the enums share their order
   out.dims = shape_to_ints(in.shape);
   // The reference runtime allocates every buffer up front, so shapes must be static.
   if (!out.is_static() || out.num_bytes() < 0)
