@@ -195,6 +195,42 @@ TEST_P(Float16Kernels, Reductions) {
   EXPECT_EQ(am.idx(), (std::vector<int64_t>{2, 2}));
 }
 
+TEST_P(Float16Kernels, CumSumAndHardmax) {
+  const Kind16& k = GetParam();
+  Tensor x = make16(k, {2, 3}, {1.1, 2.2, 3.3, -0.4, 9, 0.05});
+  std::vector<double> v = decoded(k, x);
+  expect_bits(k, run(OpKind::CumSum, {x}, attrs({{"axis", int64_t{1}}})),
+              {v[0], v[0] + v[1], v[0] + v[1] + v[2], v[3], v[3] + v[4], v[3] + v[4] + v[5]});
+  expect_bits(k, run(OpKind::Hardmax, {x}), {0, 0, 1, 0, 1, 0});
+}
+
+// ---- Attention and RotaryEmbedding ------------------------------------------------------
+
+TEST_P(Float16Kernels, AttentionWidened) {
+  const Kind16& k = GetParam();
+  // One query against two keys, head size 2: softmax(q.k_t / sqrt(2)) weighs the values.
+  Tensor q = make16(k, {1, 1, 1, 2}, {0.7, -1.3});
+  Tensor kk = make16(k, {1, 1, 2, 2}, {1.5, 0.25, -0.5, 2});
+  Tensor vv = make16(k, {1, 1, 2, 2}, {3, -1, 0.1, 4.5});
+  std::vector<double> qv = decoded(k, q), kv = decoded(k, kk), vv_ = decoded(k, vv);
+  double s0 = (qv[0] * kv[0] + qv[1] * kv[1]) / std::sqrt(2.0);
+  double s1 = (qv[0] * kv[2] + qv[1] * kv[3]) / std::sqrt(2.0);
+  double w0 = 1 / (1 + std::exp(s1 - s0)), w1 = 1 - w0;
+  expect_bits(k, run(OpKind::Attention, {q, kk, vv}), {w0 * vv_[0] + w1 * vv_[2], w0 * vv_[1] + w1 * vv_[3]});
+}
+
+TEST_P(Float16Kernels, RotaryEmbeddingWidened) {
+  const Kind16& k = GetParam();
+  // [B=1, H=1, S=1, hs=4], caches [B, S, hs/2]: pairs (x0, x2) and (x1, x3) rotate.
+  Tensor x = make16(k, {1, 1, 1, 4}, {1, 2, -3, 0.5});
+  Tensor cs = make16(k, {1, 1, 2}, {std::cos(0.3), std::cos(1.1)});
+  Tensor sn = make16(k, {1, 1, 2}, {std::sin(0.3), std::sin(1.1)});
+  std::vector<double> v = decoded(k, x), c = decoded(k, cs), s = decoded(k, sn);
+  expect_bits(k, run(OpKind::RotaryEmbedding, {x, cs, sn}),
+              {c[0] * v[0] - s[0] * v[2], c[1] * v[1] - s[1] * v[3], s[0] * v[0] + c[0] * v[2],
+               s[1] * v[1] + c[1] * v[3]});
+}
+
 // ---- ops that only move elements: the bits pass unchanged -------------------------------
 
 TEST_P(Float16Kernels, ElementMovingOpsKeepBits) {
