@@ -40,6 +40,7 @@ Format format_of(DType t) {
     case DType::f8e5m2: return {5, 2, 15, Specials::ieee};
     case DType::f8e5m2fnuz: return {5, 2, 16, Specials::fnuz};
     case DType::f4e2m1: return {2, 1, 1, Specials::none};
+    case DType::bf16: return {8, 7, 127, Specials::ieee};
     default: return {5, 10, 15, Specials::ieee};  // binary16
   }
 }
@@ -60,7 +61,9 @@ double decode(const Format& f, uint32_t bits) {
   return negative ? -v : v;
 }
 
-uint32_t encode(const Format& f, double v, bool saturate) {
+// Rounds in long double (at least double's precision) so that 64-bit integers given to
+// float16_from round once; the other callers pass doubles, which convert exactly.
+uint32_t encode(const Format& f, long double v, bool saturate) {
   const uint32_t sign = std::signbit(v) ? f.sign_bit() : 0;
   if (std::isnan(v)) {
     switch (f.specials) {
@@ -77,7 +80,7 @@ uint32_t encode(const Format& f, double v, bool saturate) {
     return f.sign_bit();  // fnuz NaN
   };
   const uint32_t zero = f.specials == Specials::fnuz ? 0 : sign;
-  double a = std::fabs(v);
+  long double a = std::fabs(v);
   if (std::isinf(a)) return overflow();
   if (a == 0) return zero;
   // a = 1.f * 2^exponent; below the normal range the quantum stays that of the minimum
@@ -86,15 +89,15 @@ uint32_t encode(const Format& f, double v, bool saturate) {
   int e2 = 0;
   std::frexp(a, &e2);
   int exponent = std::max(e2 - 1, 1 - f.bias);
-  double scaled = std::ldexp(a, f.M - exponent);
-  double q = std::floor(scaled), rest = scaled - q;
-  if (rest > 0.5 || (rest == 0.5 && std::fmod(q, 2.0) != 0)) q += 1;
+  long double scaled = std::ldexp(a, f.M - exponent);
+  long double q = std::floor(scaled), rest = scaled - q;
+  if (rest > 0.5L || (rest == 0.5L && std::fmod(q, 2.0L) != 0)) q += 1;
   if (q == std::ldexp(1.0, f.M + 1)) {  // rounded up into the next binade
     q /= 2;
     ++exponent;
   }
   if (q == 0) return zero;
-  if (std::ldexp(q, exponent - f.M) > decode(f, f.max_bits())) return overflow();
+  if (std::ldexp(q, exponent - f.M) > static_cast<long double>(decode(f, f.max_bits()))) return overflow();
   auto significand = static_cast<uint32_t>(q);
   if (significand < (1u << f.M)) return sign | significand;  // subnormal
   return sign | (static_cast<uint32_t>(exponent + f.bias) << f.M) | (significand - (1u << f.M));
@@ -146,5 +149,16 @@ uint8_t e8m0_from_double(double v, bool saturate, E8M0Rounding mode) {
 uint16_t half_from_double(double v) { return static_cast<uint16_t>(encode(format_of(DType::f16), v, false)); }
 
 double half_to_double(uint16_t bits) { return decode(format_of(DType::f16), bits); }
+
+static_assert(std::numeric_limits<long double>::digits >= 64,
+              "float16_from needs a long double that holds every 64-bit integer");
+
+uint16_t float16_from(DType t, long double v) {
+  return static_cast<uint16_t>(encode(format_of(t == DType::bf16 ? DType::bf16 : DType::f16), v, false));
+}
+
+double float16_to_double(DType t, uint16_t bits) {
+  return decode(format_of(t == DType::bf16 ? DType::bf16 : DType::f16), bits);
+}
 
 }  // namespace halo::sem

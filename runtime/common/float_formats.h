@@ -1,6 +1,6 @@
 // float_formats.h - bit-level conversions of the narrow floating-point element types
-// (float8 e4m3fn/e4m3fnuz/e5m2/e5m2fnuz/e8m0, float4 e2m1) and of IEEE binary16, to and
-// from double.
+// (float8 e4m3fn/e4m3fnuz/e5m2/e5m2fnuz/e8m0, float4 e2m1) and of the 16-bit floats (IEEE
+// binary16, bfloat16), to and from double.
 //
 // Every conversion that involves these types goes through here (the Cast kernel,
 // QuantizeLinear / DequantizeLinear), so the rounding and overflow rules are written once,
@@ -44,5 +44,17 @@ uint8_t e8m0_from_double(double v, bool saturate, E8M0Rounding mode);
 /// IEEE binary16: `v` rounded to nearest even (overflow gives infinity), and back.
 uint16_t half_from_double(double v);
 double half_to_double(uint16_t bits);
+
+/// The 16-bit floats, IEEE binary16 (DType::f16) and bfloat16 (DType::bf16, the top half
+/// of a float): `v` rounded once to nearest even (beyond the largest finite value by half
+/// a step or more gives infinity; NaN stays a quiet NaN with its sign), and the exact value
+/// of `bits`. The input is a long double so that every int64/uint64 converts with one
+/// rounding on the targets we build for (x86-64's 64-bit significand); every conversion
+/// to or from these two types in the reference kernels goes through these.
+uint16_t float16_from(DType t, long double v);
+double float16_to_double(DType t, uint16_t bits);
+
+/// True for f16 and bf16.
+inline bool is_float16(DType t) { return t == DType::f16 || t == DType::bf16; }
 
 }  // namespace halo::sem

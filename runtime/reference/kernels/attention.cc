@@ -25,7 +25,8 @@
 //   present_value likewise, [B, Hkv, T, Dv] (always 4-D, also for 3-D operands)
 //   qk_matmul_output[b,h,s,t] = the score at the stage qk_matmul_output_mode names:
 //     0 scale * Q.K, 1 plus bias, 2 after softcap, 3 the softmax weight.
-// float16 operands are read into double and each result rounded once (nearest even).
+// f16 and bf16 operands are widened (run_widened): read exactly into double, each result
+// rounded once (nearest even).
 //
 // RotaryEmbedding. X is 4-D [B, H, S, hs] or 3-D [B, S, H * hs] (num_heads gives H).
 // rd = rotary_embedding_dim (0: hs) must be even; half = rd / 2. The caches are
@@ -59,59 +60,6 @@ struct Geometry {
 };
 
 bool given(Types in, size_t i) { return i < in.size() && in[i].present(); }
-
-// ---- float16 ------------------------------------------------------------------------------
-// kernels.h maps no C++ type to f16, so this family carries a minimal one: explicit
-// conversions from and to double are all the kernel templates need.
-
-// The value of IEEE binary16 bits.
-double half_to_double(uint16_t bits) {
-  const bool negative = bits >> 15;
-  const int exponent = (bits >> 10) & 0x1f, mantissa = bits & 0x3ff;
-  double v;
-  if (exponent == 0x1f)
-    v = mantissa ? std::numeric_limits<double>::quiet_NaN() : std::numeric_limits<double>::infinity();
-  else if (exponent == 0)  // zero or subnormal: mantissa * 2^-24
-    v = std::ldexp(static_cast<double>(mantissa), -24);
-  else
-    v = std::ldexp(static_cast<double>(0x400 | mantissa), exponent - 25);
-  return negative ? -v : v;
-}
-
-// `v` rounded to the nearest binary16 value, ties to even; beyond the largest finite
-// value (65504) by half a step or more gives infinity.
-uint16_t double_to_half(double v) {
-  const uint16_t sign = std::signbit(v) ? 0x8000 : 0;
-  if (std::isnan(v)) return sign | 0x7e00;
-  const double a = std::fabs(v);
-  if (a >= 65520.0) return sign | 0x7c00;
-  if (a < std::ldexp(1.0, -14)) {
-    // Subnormal range: a whole number of 2^-24 steps; 1024 steps is the smallest normal,
-    // whose bits are exactly 0x400.
-    return static_cast<uint16_t>(sign | static_cast<uint16_t>(std::nearbyint(std::ldexp(a, 24))));
-  }
-  int e2 = 0;
-  std::frexp(a, &e2);  // a in [2^(e2-1), 2^e2)
-  int e = e2 - 1;
-  auto m = static_cast<uint32_t>(std::nearbyint(std::ldexp(a, 10 - e)));  // in [1024, 2048]
-  if (m == 2048) m = 1024, ++e;  // rounding carried into the next binade (e <= 15 here)
-  return static_cast<uint16_t>(sign | ((e + 15) << 10) | (m - 1024));
-}
-
-struct Half {
-  uint16_t bits;
-  Half() = default;
-  explicit Half(double v) : bits(double_to_half(v)) {}
-  explicit operator double() const { return half_to_double(bits); }
-};
-static_assert(sizeof(Half) == 2);
-
-// with_dtype for this family: f16 as Half, the rest as kernels.h maps them.
-template <typename F>
-std::string with_float_dtype(const OpSchema& schema, DType t, F&& f) {
-  if (t == DType::f16 && schema_lists_dtype(schema, t)) return f.template operator()<Half>();
-  return with_dtype(schema, t, std::forward<F>(f));
-}
 
 // Splits a 3-D hidden extent into `heads` heads; unknown stays unknown.
 std::string split_heads(const OpSchema& s, const char* name, int64_t hidden, int64_t heads, int64_t& head) {
@@ -447,7 +395,9 @@ std::string shape_attention(const OpSchema& s, Types in, const AttrMap& attrs, O
 }
 
 std::string run_attention(const KernelArgs& args) {
-  return with_float_dtype(args.schema, args.in[kQ].type.dtype, [&]<typename T>() { return attention<T>(args); });
+  // f16/bf16: computed in double on the exact values, each result rounded once.
+  if (has_float16(args)) return run_widened(args, run_attention);
+  return with_dtype(args.schema, args.in[kQ].type.dtype, [&]<typename T>() { return attention<T>(args); });
 }
 
 std::string shape_rotary_embedding(const OpSchema& s, Types in, const AttrMap& attrs, Outs& out) {
@@ -458,6 +408,7 @@ std::string shape_rotary_embedding(const OpSchema& s, Types in, const AttrMap& a
 }
 
 std::string run_rotary_embedding(const KernelArgs& args) {
+  if (has_float16(args)) return run_widened(args, run_rotary_embedding);
   return with_dtype(args.schema, args.in[kX].type.dtype, [&]<typename T>() { return rotary<T>(args); });
 }
 

@@ -75,6 +75,7 @@ std::string apply(OpKind kind, const KernelArgs& args) {
 }  // namespace
 
 std::string run_binary(const KernelArgs& args) {
+  if (has_float16(args)) return run_widened(args, run_binary);  // f16/bf16: in double, rounded once
   OpKind kind = args.schema.kind;
   return with_numeric_dtype(args.schema, args.in[0].type.dtype,
                     [&]<typename T>() { return apply<T>(kind, args); });

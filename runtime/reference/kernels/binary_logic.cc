@@ -34,65 +34,13 @@ using Outs = std::vector<TensorType>;
 
 // ---- element types kernels.h does not name ----------------------------------------------
 
-struct Half {  // IEEE 754 binary16: 1 sign, 5 exponent, 10 mantissa bits
-  uint16_t bits;
-};
-struct BFloat {  // bfloat16: 1 sign, 8 exponent, 7 mantissa bits (the top half of a float)
-  uint16_t bits;
-};
+// Half and BFloat16 come from kernels.h.
 struct Bool8 {  // ONNX bool: one byte; any nonzero byte reads as true
   uint8_t byte;
 };
 
-// The value of a binary floating-point format with `E` exponent and `M` mantissa bits.
-template <int E, int M>
-double decode_small_float(uint16_t bits) {
-  const int bias = (1 << (E - 1)) - 1;
-  bool negative = (bits >> (E + M)) & 1;
-  int exponent = (bits >> M) & ((1 << E) - 1);
-  int mantissa = bits & ((1 << M) - 1);
-  double v;
-  if (exponent == (1 << E) - 1)
-    v = mantissa ? std::numeric_limits<double>::quiet_NaN() : std::numeric_limits<double>::infinity();
-  else if (exponent == 0)  // zero or subnormal
-    v = std::ldexp(static_cast<double>(mantissa), 1 - bias - M);
-  else
-    v = std::ldexp(static_cast<double>((1 << M) | mantissa), exponent - bias - M);
-  return negative ? -v : v;
-}
-
-// `v` rounded to the nearest value of that format (ties to even), overflowing to inf.
-template <int E, int M>
-uint16_t encode_small_float(double v) {
-  const int bias = (1 << (E - 1)) - 1;
-  const uint16_t sign = std::signbit(v) ? static_cast<uint16_t>(1u << (E + M)) : 0;
-  const uint16_t inf = static_cast<uint16_t>(((1u << E) - 1) << M);
-  if (std::isnan(v)) return static_cast<uint16_t>(sign | inf | (1u << (M - 1)));  // quiet NaN
-  double a = std::fabs(v);
-  if (a == 0) return sign;
-  if (std::isinf(a)) return sign | inf;
-  int e2 = 0;
-  std::frexp(a, &e2);  // a = f * 2^e2 with f in [0.5, 1): the leading bit has weight 2^(e2-1)
-  int e = e2 - 1;
-  const int emin = 1 - bias, emax = bias;
-  if (e > emax) return sign | inf;
-  bool subnormal = e < emin;
-  // The mantissa as an integer count of the format's quantum at this exponent: exact in
-  // double (a power-of-two scaling), then rounded half to even.
-  double q = std::ldexp(a, (subnormal ? emin : e) * -1 + M);
-  double r = std::floor(q);
-  double frac = q - r;
-  if (frac > 0.5 || (frac == 0.5 && std::fmod(r, 2.0) != 0)) r += 1;
-  auto count = static_cast<uint32_t>(r);  // <= 2^(M+1)
-  // A subnormal's bits are its count (a carry into 2^M is exactly the smallest normal);
-  // a normal's carry into 2^(M+1) moves into the exponent field, reaching inf if needed.
-  uint32_t bits = subnormal ? count : (static_cast<uint32_t>(e + bias) << M) + (count - (1u << M));
-  if (bits >= inf) return sign | inf;
-  return static_cast<uint16_t>(sign | bits);
-}
-
 template <typename T>
-constexpr bool kSmallFloat = std::is_same_v<T, Half> || std::is_same_v<T, BFloat>;
+constexpr bool kSmallFloat = is_float16_type<T>;
 template <typename T>
 constexpr bool kFloatLike = std::is_floating_point_v<T> || kSmallFloat<T>;
 template <typename T>
@@ -101,10 +49,8 @@ constexpr bool kInteger = std::is_integral_v<T>;
 // The element as a C++ number: the small floats as double, bool as 0/1, others as is.
 template <typename T>
 auto value_of(T v) {
-  if constexpr (std::is_same_v<T, Half>)
-    return decode_small_float<5, 10>(v.bits);
-  else if constexpr (std::is_same_v<T, BFloat>)
-    return decode_small_float<8, 7>(v.bits);
+  if constexpr (is_float16_type<T>)
+    return to_double(v);
   else if constexpr (std::is_same_v<T, Bool8>)
     return static_cast<int>(v.byte != 0);
   else
@@ -114,10 +60,8 @@ auto value_of(T v) {
 // A double rounded once to the floating-point element type T.
 template <typename T>
 T float_from_double(double v) {
-  if constexpr (std::is_same_v<T, Half>)
-    return Half{encode_small_float<5, 10>(v)};
-  else if constexpr (std::is_same_v<T, BFloat>)
-    return BFloat{encode_small_float<8, 7>(v)};
+  if constexpr (is_float16_type<T>)
+    return round_to<T>(v);
   else
     return static_cast<T>(v);
 }
@@ -154,14 +98,14 @@ bool is_nan(T v) {
 }
 
 // Calls `f.template operator()<T>()` with the C++ element type of `t` (every dtype,
-// the local Half/BFloat/Bool8 included), without consulting the op's dtype list.
+// the local Half/BFloat16/Bool8 included), without consulting the op's dtype list.
 template <typename F>
 std::string with_element_type(std::string_view op, DType t, F&& f) {
   switch (t) {
     case DType::f32: return f.template operator()<float>();
     case DType::f64: return f.template operator()<double>();
     case DType::f16: return f.template operator()<Half>();
-    case DType::bf16: return f.template operator()<BFloat>();
+    case DType::bf16: return f.template operator()<BFloat16>();
     case DType::i8: return f.template operator()<int8_t>();
     case DType::i16: return f.template operator()<int16_t>();
     case DType::i32: return f.template operator()<int32_t>();

@@ -12,9 +12,11 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "attrs.h"
+#include "float_formats.h"
 #include "op_schema.h"
 #include "tensor.h"
 
@@ -60,7 +62,8 @@ std::string dtype_not_implemented(const OpSchema& schema, DType t);
 /// Calls `f.template operator()<T>()` with the C++ type of `t`, provided ops.toml lists
 /// `t` for this op. This is the only place a DType becomes a C++ type, so each family
 /// writes its kernel once as a template. Types the table lists but that have no C++
-/// counterpart here (f16, ...) report "not implemented" rather than guessing.
+/// arithmetic type (f16, bf16, ...) report "not implemented" here rather than guessing;
+/// a family written for float gives them to run_widened (below) before calling this.
 template <typename F>
 std::string with_dtype(const OpSchema& schema, DType t, F&& f) {
   if (!schema_lists_dtype(schema, t)) return dtype_not_implemented(schema, t);
@@ -108,6 +111,52 @@ std::string with_storage_type(const OpSchema& schema, DType t, F&& f) {
     default: return dtype_not_implemented(schema, t);
   }
 }
+
+// ---- the 16-bit floats ----------------------------------------------------------------
+// C++ has no arithmetic type for f16 and bf16. Kernels that handle them natively (Cast,
+// IsNaN/IsInf, the comparisons, Attention) use these element types: the bits, distinct
+// types so that templates tell them apart, decoded exactly and encoded with one rounding
+// to nearest even through float_formats.h. Kernels written for float instead run on them
+// through run_widened below.
+
+struct Half {  // IEEE binary16: 1 sign, 5 exponent, 10 mantissa bits
+  uint16_t bits;
+};
+struct BFloat16 {  // bfloat16: 1 sign, 8 exponent, 7 mantissa bits
+  uint16_t bits;
+};
+static_assert(sizeof(Half) == 2 && sizeof(BFloat16) == 2);
+
+template <typename T>
+constexpr bool is_float16_type = std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>;
+template <typename T>
+constexpr DType float16_dtype = std::is_same_v<T, Half> ? DType::f16 : DType::bf16;
+
+/// The exact value of a 16-bit float element.
+template <typename T>
+  requires is_float16_type<T>
+double to_double(T v) {
+  return float16_to_double(float16_dtype<T>, v.bits);
+}
+
+/// `v` rounded once to the 16-bit float type T (nearest, ties to even).
+template <typename T>
+  requires is_float16_type<T>
+T round_to(long double v) {
+  return T{float16_from(float16_dtype<T>, v)};
+}
+
+/// Whether any operand or result of the call is f16 or bf16.
+bool has_float16(const KernelArgs& args);
+
+/// Runs `kernel`, written for f32/f64, on a call whose f16/bf16 operands and results are
+/// widened: every f16/bf16 operand is converted exactly to f64 (f32 when the op lists
+/// no f64), the kernel computes in that type, and each f16/bf16 result is rounded once
+/// to nearest even. Operands of other types (indices, conditions) pass unchanged. So a
+/// family gains both 16-bit floats with one line, and the results are those of the
+/// mathematical operation on the exact operand values, rounded once (with an f32-only op
+/// twice: to f32, then to 16 bits).
+std::string run_widened(const KernelArgs& args, std::string (*kernel)(const KernelArgs&));
 
 // ---- shapes and indices ---------------------------------------------------------------
 

@@ -85,11 +85,13 @@ std::string apply_gemm(const KernelArgs& args) {
 }  // namespace
 
 std::string run_matmul(const KernelArgs& args) {
+  if (has_float16(args)) return run_widened(args, run_matmul);  // f16/bf16: in double, rounded once
   return with_dtype(args.schema, args.in[0].type.dtype,
                     [&]<typename T>() { return apply_matmul<T>(args); });
 }
 
 std::string run_gemm(const KernelArgs& args) {
+  if (has_float16(args)) return run_widened(args, run_gemm);  // f16/bf16: in double, rounded once
   return with_dtype(args.schema, args.in[0].type.dtype,
                     [&]<typename T>() { return apply_gemm<T>(args); });
 }

@@ -102,30 +102,8 @@ void int_range(DType t, int64_t& lo, int64_t& hi) {
   }
 }
 
-// IEEE binary16 bits -> double.
-double half_to_double(uint16_t bits) {
-  bool negative = bits >> 15;
-  int exponent = (bits >> 10) & 31, mantissa = bits & 1023;
-  double v;
-  if (exponent == 31)
-    v = mantissa ? std::numeric_limits<double>::quiet_NaN() : std::numeric_limits<double>::infinity();
-  else if (exponent == 0)
-    v = std::ldexp(static_cast<double>(mantissa), -24);
-  else
-    v = std::ldexp(static_cast<double>(1024 | mantissa), exponent - 25);
-  return negative ? -v : v;
-}
-
 // `v` rounded (half to even) to the nearest binary16 value, returned as double.
-double round_to_half(double v) {
-  if (std::isnan(v) || std::isinf(v) || v == 0) return v;
-  int e2 = 0;
-  std::frexp(std::fabs(v), &e2);  // |v| in [2^(e2-1), 2^e2)
-  int quantum_exp = std::max(e2 - 1, -14) - 10;
-  double r = std::ldexp(std::nearbyint(std::ldexp(v, -quantum_exp)), quantum_exp);
-  if (std::fabs(r) > 65504.0) return std::copysign(std::numeric_limits<double>::infinity(), v);
-  return r;
-}
+double round_to_half(double v) { return half_to_double(half_from_double(v)); }
 
 // Element `i` of a numeric tensor as double / int64.
 double read_real(const TensorView& v, int64_t i) {

@@ -421,6 +421,7 @@ std::string run_reduction(const KernelArgs& args) {
     return err;
   Dims y_strides = result_strides(x.type.dims, mask);
   if (t == DType::boolean) return reduce_bool(args, y_strides);
+  if (has_float16(args)) return run_widened(args, run_reduction);  // in double, rounded once
   return with_numeric_dtype(args.schema, t, [&]<typename T>() {
     if constexpr (std::is_floating_point_v<T>)
       return reduce_float<T>(args, y_strides);
@@ -430,21 +431,25 @@ std::string run_reduction(const KernelArgs& args) {
 }
 
 std::string run_arg_reduce(const KernelArgs& args) {
+  if (has_float16(args)) return run_widened(args, run_arg_reduce);  // f16/bf16: in double, rounded once
   return with_numeric_dtype(args.schema, args.in[0].type.dtype,
                             [&]<typename T>() { return arg_reduce<T>(args); });
 }
 
 std::string run_cumsum(const KernelArgs& args) {
+  if (has_float16(args)) return run_widened(args, run_cumsum);  // f16/bf16: in double, rounded once
   return with_numeric_dtype(args.schema, args.in[0].type.dtype,
                             [&]<typename T>() { return cumsum<T>(args); });
 }
 
 std::string run_log_softmax(const KernelArgs& args) {
+  if (has_float16(args)) return run_widened(args, run_log_softmax);  // f16/bf16: in double, rounded once
   return with_dtype(args.schema, args.in[0].type.dtype,
                     [&]<typename T>() { return log_softmax<T>(args); });
 }
 
 std::string run_hardmax(const KernelArgs& args) {
+  if (has_float16(args)) return run_widened(args, run_hardmax);  // f16/bf16: in double, rounded once
   return with_dtype(args.schema, args.in[0].type.dtype,
                     [&]<typename T>() { return hardmax<T>(args); });
 }

@@ -48,6 +48,7 @@ std::string check_softmax(const OpSchema& s, std::span<const TensorType> in, con
 }
 
 std::string run_softmax(const KernelArgs& args) {
+  if (has_float16(args)) return run_widened(args, run_softmax);  // f16/bf16: in double, rounded once
   return with_dtype(args.schema, args.in[0].type.dtype,
                     [&]<typename T>() { return apply<T>(args); });
 }

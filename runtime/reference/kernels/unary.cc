@@ -89,6 +89,7 @@ std::string run_unary(const KernelArgs& args) {
   if (kind == OpKind::Identity)  // moves elements only: every element type of a size at once
     return with_storage_type(args.schema, args.in[0].type.dtype,
                              [&]<typename T>() { return apply<T>(kind, args); });
+  if (has_float16(args)) return run_widened(args, run_unary);  // f16/bf16: in double, rounded once
   if (kind == OpKind::Clip)
     return with_numeric_dtype(args.schema, args.in[0].type.dtype, [&]<typename T>() { return clip<T>(args); });
   return with_dtype(args.schema, args.in[0].type.dtype,

@@ -25,33 +25,12 @@ namespace {
 
 // ---- element types beyond the C++ arithmetic types -------------------------------------
 
-/// IEEE binary16 and bfloat16 elements (their bit patterns) and bool elements (one byte,
-/// nonzero is true). Distinct types so that templates tell them apart.
-struct Half {
-  uint16_t bits;
-};
-struct BFloat16 {
-  uint16_t bits;
-};
+/// Bool elements (one byte, nonzero is true), a distinct type so that templates tell it
+/// apart; Half and BFloat16 come from kernels.h.
 struct Bool {
   uint8_t byte;
 };
-static_assert(sizeof(Half) == 2 && sizeof(BFloat16) == 2 && sizeof(Bool) == 1);
-
-/// Exponent and stored mantissa widths of a 16-bit float format.
-template <typename T>
-struct Float16Format;
-template <>
-struct Float16Format<Half> {
-  static constexpr int kExponentBits = 5, kMantissaBits = 10;
-};
-template <>
-struct Float16Format<BFloat16> {
-  static constexpr int kExponentBits = 8, kMantissaBits = 7;
-};
-
-template <typename T>
-constexpr bool is_float16 = std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>;
+static_assert(sizeof(Bool) == 1);
 
 /// The one-byte types after bool in dtype.h (float8 kinds, float4, int4, uint4): one byte
 /// per element, see there. The DType is part of the C++ type so templates tell them apart.
@@ -67,57 +46,6 @@ template <typename T>
 constexpr DType narrow_kind = DType::undefined;
 template <DType K>
 constexpr DType narrow_kind<Narrow<K>> = K;
-
-/// The exact value of a 16-bit float.
-template <typename T>
-double decode(T v) {
-  constexpr int E = Float16Format<T>::kExponentBits, M = Float16Format<T>::kMantissaBits;
-  constexpr int all_ones = (1 << E) - 1, bias = (1 << (E - 1)) - 1;
-  int exponent = (v.bits >> M) & all_ones;
-  int mantissa = v.bits & ((1 << M) - 1);
-  double sign = (v.bits >> 15) ? -1.0 : 1.0;
-  if (exponent == all_ones)
-    return mantissa ? std::copysign(std::numeric_limits<double>::quiet_NaN(), sign)
-                    : sign * std::numeric_limits<double>::infinity();
-  if (exponent == 0) return sign * std::ldexp(mantissa, 1 - bias - M);  // zero or subnormal
-  return sign * std::ldexp(mantissa + (1 << M), exponent - bias - M);
-}
-
-// long double holds every int64, uint64 and double exactly on the targets we build for,
-// so encoding from it rounds exactly once.
-static_assert(std::numeric_limits<long double>::digits >= 64,
-              "Cast to f16/bf16 needs a long double that holds every 64-bit integer");
-
-/// `v` rounded to the nearest 16-bit float, ties to even; overflow gives infinity.
-template <typename T>
-T encode(long double v) {
-  constexpr int E = Float16Format<T>::kExponentBits, M = Float16Format<T>::kMantissaBits;
-  constexpr uint32_t all_ones = (1u << E) - 1, bias = (1u << (E - 1)) - 1;
-  constexpr int min_exponent = 1 - static_cast<int>(bias);
-  const uint16_t sign = std::signbit(v) ? 0x8000 : 0;
-  if (std::isnan(v)) return T{static_cast<uint16_t>(sign | all_ones << M | 1u << (M - 1))};
-  long double a = std::fabs(v);
-  if (std::isinf(a)) return T{static_cast<uint16_t>(sign | all_ones << M)};
-  if (a == 0) return T{sign};
-  int e = 0;
-  std::frexp(a, &e);
-  int exponent = std::max(e - 1, min_exponent);  // a = 1.f * 2^(e-1); subnormals share the minimum
-  // The significand in units of the last place (exact: a scaling by a power of two),
-  // rounded to an integer, ties to even.
-  long double scaled = std::ldexp(a, M - exponent);
-  long double q = std::floor(scaled);
-  long double rest = scaled - q;
-  if (rest > 0.5L || (rest == 0.5L && std::fmod(q, 2.0L) != 0)) q += 1;
-  auto significand = static_cast<uint32_t>(q);  // <= 2^(M+1)
-  if (significand == (2u << M)) {               // rounded up to the next binade
-    significand >>= 1;
-    ++exponent;
-  }
-  if (exponent > static_cast<int>(bias)) return T{static_cast<uint16_t>(sign | all_ones << M)};
-  if (significand < (1u << M)) return T{static_cast<uint16_t>(sign | significand)};  // subnormal
-  uint32_t biased = static_cast<uint32_t>(exponent + static_cast<int>(bias));
-  return T{static_cast<uint16_t>(sign | biased << M | (significand - (1u << M)))};
-}
 
 /// Calls `f.template operator()<T>()` with the element type of `t`: the C++ arithmetic
 /// types of with_numeric_dtype, plus Half, BFloat16, Bool and the Narrow types.
@@ -169,14 +97,14 @@ D convert(S s, const CastMode& mode) {
     if constexpr (k == DType::i4) return convert<D>(static_cast<int8_t>(s.byte), mode);  // sign-extended
     else if constexpr (k == DType::u4) return convert<D>(static_cast<uint8_t>(s.byte & 0x0F), mode);
     else return convert<D>(narrow_float_to_double(k, s.byte), mode);  // exact
-  } else if constexpr (is_float16<S>) {
-    return convert<D>(decode(s), mode);  // exact
+  } else if constexpr (is_float16_type<S>) {
+    return convert<D>(to_double(s), mode);  // exact
   } else if constexpr (std::is_same_v<S, Bool>) {
     return convert<D>(static_cast<uint8_t>(s.byte != 0), mode);
   } else if constexpr (std::is_same_v<D, Bool>) {
     return Bool{static_cast<uint8_t>(s != 0)};  // NaN is true, as in NumPy
-  } else if constexpr (is_float16<D>) {
-    return encode<D>(static_cast<long double>(s));
+  } else if constexpr (is_float16_type<D>) {
+    return round_to<D>(static_cast<long double>(s));
   } else if constexpr (is_narrow<D>) {
     constexpr DType k = narrow_kind<D>;
     if constexpr (k == DType::i4 || k == DType::u4) {
@@ -331,8 +259,8 @@ std::string apply_predicate(OpKind kind, const KernelArgs& args) {
   bool negative = args.attrs.get_int("detect_negative", 1) != 0;
   for (int64_t i = 0; i < n; ++i) {
     double v = 0;
-    if constexpr (is_float16<T>)
-      v = decode(x[i]);
+    if constexpr (is_float16_type<T>)
+      v = to_double(x[i]);
     else
       v = static_cast<double>(x[i]);
     bool r = kind == OpKind::IsNaN ? std::isnan(v) : std::isinf(v) && (v > 0 ? positive : negative);
@@ -384,7 +312,7 @@ std::string run_unary_math(const KernelArgs& args) {
     case OpKind::IsNaN:
     case OpKind::IsInf:
       return with_any_dtype(args.schema, t, [&]<typename T>() {
-        if constexpr (is_float16<T> || std::is_floating_point_v<T>) return apply_predicate<T>(kind, args);
+        if constexpr (is_float16_type<T> || std::is_floating_point_v<T>) return apply_predicate<T>(kind, args);
         return dtype_not_implemented(args.schema, t);
       });
     case OpKind::Not: {
@@ -394,6 +322,7 @@ std::string run_unary_math(const KernelArgs& args) {
       return {};
     }
     default:
+      if (has_float16(args)) return run_widened(args, run_unary_math);  // in double, rounded once
       return with_numeric_dtype(args.schema, t, [&]<typename T>() {
         if constexpr (std::is_floating_point_v<T>)
           return apply_float<T>(kind, args);
