@@ -39,7 +39,8 @@ Status OutputSet::add(const std::string& path, const void* data, size_t size) {
   FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) return make_error(ErrorKind::Failure, path + ": cannot write: " + std::strerror(errno));
   files_.emplace_back(tmp, path);
-  bool ok = std::fwrite(data, 1, size, f) == size;
+  // An empty tensor may have no buffer at all; fwrite must not be given a null pointer.
+  bool ok = size == 0 || std::fwrite(data, 1, size, f) == size;
   ok = (std::fclose(f) == 0) && ok;
   if (!ok) return make_error(ErrorKind::Failure, path + ": write failed: " + std::strerror(errno));
   return {};

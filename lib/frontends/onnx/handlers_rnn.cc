@@ -31,12 +31,16 @@ Status join_list_attrs(NodeContext& ctx) {
       for (const auto& s : a.strings()) {
         if (s.find(',') != std::string::npos)
           return ctx.error(ErrorKind::Parse, "activation function '" + s + "' is not a valid name");
-        joined += (joined.empty() ? "" : ",") + s;
+        if (!joined.empty()) joined += ',';
+        joined += s;
       }
     } else if (a.name() == "activation_alpha" || a.name() == "activation_beta") {
       if (a.type() != onnx::AttributeProto::FLOATS)
         return ctx.error(ErrorKind::Parse, "attribute '" + a.name() + "' must be a list of floats");
-      for (float v : a.floats()) joined += (joined.empty() ? "" : ",") + float_text(v);
+      for (float v : a.floats()) {
+        if (!joined.empty()) joined += ',';
+        joined += float_text(v);
+      }
     } else {
       continue;
     }
